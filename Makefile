@@ -1,0 +1,46 @@
+# ml-pipeline — `make help` lists the targets.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the project with every extra and the dev tools
+
+run: install ## Start the whole stack locally (Postgres, MLflow, 4 services, demo model); Ctrl-C stops it
+	$(PY) -m ops.run
+
+migrate: install ## Apply database migrations to $$DATABASE_URL
+	$(PY) -m shared.migrations
+
+bootstrap: install ## Load demo data and train the first model if the registry has none
+	$(PY) -m services.training.bootstrap
+
+test: install ## Fast tests: everything but end-to-end and slow simulations
+	$(PY) -m pytest -q -m "not e2e and not slow"
+
+test-all: install ## The full suite with coverage (what CI runs): real Postgres, Redis, MLflow, services as processes
+	$(PY) -m pytest -q --cov --cov-report=term --cov-report=xml --cov-fail-under=90
+
+lint: install ## ruff (lint + format check) and mypy, exactly as CI runs them
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy shared services ops bench tests
+
+bench: install ## Benchmarks: prints tables (throughput/latency, drift statistics, training scale)
+	$(PY) -m bench
+
+clean: ## Remove the local stack's data (./var) and caches
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.* coverage.xml
+
+.PHONY: help install run migrate bootstrap test test-all lint bench clean

@@ -1,0 +1,295 @@
+"""Throwaway local Postgres, Redis and MLflow servers for `make run` and the test suite.
+
+Each is used when already reachable (DATABASE_URL / REDIS_URL / MLFLOW_TRACKING_URI),
+otherwise started as a child process with its data under a folder the caller chooses.
+"""
+
+import asyncio
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def postgres_answers(dsn: str, *, timeout: float = 2.0) -> bool:
+    """True when a connection to `dsn` succeeds."""
+
+    async def attempt() -> None:
+        conn = await asyncpg.connect(dsn, timeout=timeout)
+        await conn.close()
+
+    try:
+        asyncio.run(attempt())
+    except Exception:  # any failure means "not usable", whatever its kind
+        return False
+    return True
+
+
+def redis_answers(url: str, *, timeout: float = 1.0) -> bool:
+    """True when Redis at `url` answers PING."""
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_timeout=timeout).ping())
+    except Exception:  # any failure means "not usable"
+        return False
+
+
+def with_database(dsn: str, name: str) -> str:
+    """The same server DSN pointing at database `name`."""
+    parts = urlsplit(dsn)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def create_database(admin_dsn: str, name: str, *, drop_first: bool = False) -> str:
+    """Create database `name` if missing; return its DSN."""
+
+    async def run() -> None:
+        conn = await asyncpg.connect(admin_dsn, timeout=5)
+        try:
+            if drop_first:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+            if not exists:
+                await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+    return with_database(admin_dsn, name)
+
+
+def drop_database(admin_dsn: str, name: str) -> None:
+    """Drop database `name`, disconnecting whoever still uses it."""
+
+    async def run() -> None:
+        conn = await asyncpg.connect(admin_dsn, timeout=5)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+def wait_http(url: str, *, timeout: float, process: subprocess.Popen[bytes] | None = None) -> None:
+    """Poll `url` until it answers 200, the process dies, or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"process for {url} exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    raise TimeoutError(f"{url} did not answer 200 within {timeout:.0f}s")
+
+
+def _pg_bin(tool: str) -> str:
+    found = shutil.which(tool) or next(
+        iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{tool}"), reverse=True)), None
+    )
+    if not found:
+        raise RuntimeError(f"PostgreSQL's {tool} not found: install postgresql")
+    return found
+
+
+def _as_postgres_user(cmd: list[str]) -> list[str]:
+    # initdb and postgres refuse to run as root; the image has a `postgres` account.
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+@dataclass
+class LocalPostgres:
+    """A Postgres cluster in `data_dir`, trust auth, listening on 127.0.0.1:`port`."""
+
+    data_dir: Path
+    port: int
+
+    @property
+    def admin_dsn(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> str:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.data_dir, "postgres", "postgres")
+        if not (self.data_dir / "PG_VERSION").exists():
+            subprocess.run(
+                _as_postgres_user(
+                    [
+                        _pg_bin("initdb"),
+                        "-D",
+                        str(self.data_dir),
+                        "--auth=trust",
+                        "-U",
+                        "postgres",
+                        "--no-sync",
+                    ]
+                ),
+                check=True,
+                capture_output=True,
+            )
+        options = f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        subprocess.run(
+            _as_postgres_user(
+                [
+                    _pg_bin("pg_ctl"),
+                    "-D",
+                    str(self.data_dir),
+                    "-o",
+                    options,
+                    "-l",
+                    str(self.data_dir / "server.log"),
+                    "-w",
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        return self.admin_dsn
+
+    def stop(self) -> None:
+        subprocess.run(
+            _as_postgres_user([_pg_bin("pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "stop"]),
+            check=False,
+            capture_output=True,
+        )
+
+
+@dataclass
+class ChildProcess:
+    """A server started as a child process, stopped with SIGTERM (then SIGKILL)."""
+
+    args: list[str]
+    log_path: Path
+    env: dict[str, str] | None = None
+    process: subprocess.Popen[bytes] | None = field(default=None, init=False)
+
+    def start(self) -> subprocess.Popen[bytes]:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            self.args, stdout=log, stderr=subprocess.STDOUT, env=self.env, start_new_session=True
+        )
+        return self.process
+
+    def stop(self, *, timeout: float = 15.0) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, 15)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, 9)
+            self.process.wait()
+
+
+def start_redis(work_dir: Path, port: int) -> tuple[str, ChildProcess]:
+    """A memory-only redis-server on 127.0.0.1:`port`."""
+    binary = shutil.which("redis-server")
+    if not binary:
+        raise RuntimeError("redis-server not found: apt-get install redis-server")
+    child = ChildProcess(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(work_dir),
+        ],
+        work_dir / "redis.log",
+    )
+    child.start()
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 10
+    while not redis_answers(url):
+        if time.monotonic() > deadline:
+            raise TimeoutError("redis-server did not start")
+        time.sleep(0.1)
+    return url, child
+
+
+def start_mlflow(work_dir: Path, port: int) -> tuple[str, ChildProcess]:
+    """An MLflow server on SQLite with artifacts served over HTTP (clients never need its disk)."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    mlflow_bin = Path(sys.executable).with_name("mlflow")
+    env = dict(os.environ)
+    # `mlflow server` runs helpers found on PATH: make them this environment's.
+    env["PATH"] = f"{mlflow_bin.parent}{os.pathsep}{env.get('PATH', '')}"
+    child = ChildProcess(
+        [
+            str(mlflow_bin),
+            "server",
+            "--backend-store-uri",
+            f"sqlite:///{work_dir / 'mlflow.db'}",
+            "--artifacts-destination",
+            str(work_dir / "artifacts"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
+        work_dir / "mlflow.log",
+        env=env,
+    )
+    process = child.start()
+    url = f"http://127.0.0.1:{port}"
+    wait_http(f"{url}/health", timeout=120, process=process)
+    return url, child
+
+
+SERVICE_PORTS = {"gateway": 8000, "inference": 8001, "training": 8002, "drift": 8003}
+
+
+def start_service(
+    name: str, *, port: int, env: dict[str, str], log_dir: Path, host: str = "127.0.0.1"
+) -> ChildProcess:
+    """Run one service under uvicorn (uvloop + httptools) as a child process."""
+    child = ChildProcess(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            f"services.{name}.main:create_app",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--timeout-graceful-shutdown",
+            "10",
+        ],
+        log_dir / f"{name}.log",
+        env={**os.environ, **env},
+    )
+    child.start()
+    return child

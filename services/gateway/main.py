@@ -1,0 +1,122 @@
+"""Gateway: `uvicorn --factory services.gateway.main:create_app` — the only public entry."""
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI, Request
+from slowapi.errors import RateLimitExceeded
+
+from services.gateway import service
+from services.gateway.config import GatewaySettings
+from services.gateway.ratelimit import build_limiter, rate_limit_exceeded_handler
+from services.gateway.routes import auth, predictions
+from services.gateway.upstream import Upstream
+from shared.app import create_service_app
+from shared.auth import TokenCodec
+from shared.db import create_pool, ping
+from shared.http import create_http_client
+from shared.logs import configure_logging
+
+DESCRIPTION = """
+Scores customers for the probability that they buy the product (`comprou_produto`) from
+their age (`idade`) and annual income (`renda_anual`), and runs the model's life cycle:
+feature ingest, training, promotion, rollback, A/B tests and drift checks.
+
+**Authentication**: `POST /auth/token` with your username and password (OAuth2 password
+flow) gives a bearer token; send it as `Authorization: Bearer <token>`. Scopes: `predict`
+for scoring and feedback, `admin` for everything else.
+
+**Errors** always have the body
+`{"error": {"type", "message", "request_id", "timestamp", "details"}}`; `details` names the
+offending fields on 422. Every response carries `X-Request-ID`: quote it when reporting a problem.
+
+**Rate limits** apply per caller and per client IP; a 429 carries `Retry-After` (seconds).
+"""
+
+TAGS = [
+    {"name": "auth", "description": "Tokens"},
+    {"name": "predictions", "description": "Scoring customers"},
+    {"name": "operations", "description": "Health and metrics"},
+]
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: GatewaySettings = app.state.settings
+    pool = await create_pool(
+        settings.database_url,
+        min_size=settings.db_pool_min_size,
+        max_size=settings.db_pool_max_size,
+        timeout=settings.db_connect_timeout_s,
+    )
+    await service.ensure_first_admin(
+        pool=pool,
+        username=settings.admin_username,
+        password=settings.admin_password.get_secret_value() if settings.admin_password else None,
+    )
+    client = create_http_client(
+        timeout_s=settings.upstream_timeout_s,
+        connect_timeout_s=settings.upstream_connect_timeout_s,
+    )
+    app.state.pool = pool
+    app.state.upstreams = {
+        "inference": Upstream("inference", settings.inference_url.rstrip("/"), client),
+        "training": Upstream("training", settings.training_url.rstrip("/"), client),
+        "drift": Upstream("drift", settings.drift_url.rstrip("/"), client),
+    }
+    try:
+        yield
+    finally:
+        await client.aclose()
+        await pool.close()
+
+
+async def readiness(request: Request) -> dict[str, dict[str, Any]]:
+    """Ready when Postgres answers; Redis and inference are reported but do not gate it."""
+    checks = {"postgres": await ping(request.app.state.pool)}
+    limiter = request.app.state.limiter
+    if request.app.state.settings.redis_url:
+        try:
+            healthy = limiter._storage.check()
+        except Exception:  # any storage failure is "down" here
+            healthy = False
+        checks["redis"] = {
+            "status": "up" if healthy else "down",
+            "critical": False,
+            **({} if healthy else {"note": "rate limits fall back to per-process memory"}),
+        }
+    inference = request.app.state.upstreams["inference"]
+    try:
+        answer = await inference.client.get(f"{inference.base_url}/health/ready", timeout=1.0)
+        checks["inference"] = {"status": "up" if answer.is_success else "down", "critical": False}
+    except Exception as exc:  # reported, never raised: readiness must answer
+        checks["inference"] = {"status": "down", "critical": False, "error": type(exc).__name__}
+    return checks
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    """Build the gateway app from explicit settings (or the environment)."""
+    settings = settings or GatewaySettings()
+    configure_logging(service="gateway", level=settings.log_level)
+    app = create_service_app(
+        title="ml-pipeline API",
+        description=DESCRIPTION,
+        settings=settings,
+        lifespan=lifespan,
+        readiness=readiness,
+        streaming_prefixes=("/v1/features/csv",),
+        openapi_tags=TAGS,
+    )
+    limiter = build_limiter(settings)
+    app.state.limiter = limiter
+    app.state.tokens = TokenCodec(
+        secret=settings.jwt_secret.get_secret_value(),
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        ttl_s=settings.jwt_ttl_s,
+    )
+    app.add_exception_handler(RateLimitExceeded, rate_limit_exceeded_handler)
+    app.include_router(auth.build_router(limiter, settings))
+    app.include_router(predictions.build_router(limiter, settings))
+    return app

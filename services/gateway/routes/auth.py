@@ -1,0 +1,61 @@
+"""`POST /auth/token`: the OAuth2 password flow."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.security import OAuth2PasswordRequestForm
+from slowapi import Limiter
+
+from services.gateway import service
+from services.gateway.config import GatewaySettings
+from services.gateway.dependencies import PoolDep, TokensDep
+from services.gateway.ratelimit import ip_key
+from services.gateway.schemas import TokenResponse
+from shared.errors import responses
+
+FormDep = Annotated[OAuth2PasswordRequestForm, Depends()]
+
+
+def build_router(limiter: Limiter, settings: GatewaySettings) -> APIRouter:
+    """Auth routes, rate-limited per client IP against password guessing."""
+    router = APIRouter(tags=["auth"])
+
+    @router.post(
+        "/auth/token",
+        summary="Get an access token",
+        description="OAuth2 password flow: send `username` and `password` as form fields "
+        "(`application/x-www-form-urlencoded`), optionally `scope` (space-separated: "
+        "`predict`, `admin`). Returns a bearer token to send as `Authorization: Bearer …`. "
+        f"Limited to {settings.rate_limit_auth} per client IP.",
+        responses={
+            200: {
+                "content": {
+                    "application/json": {
+                        "example": {
+                            "access_token": "eyJhbGciOiJIUzI1NiIs…",
+                            "token_type": "bearer",
+                            "expires_in": 3600,
+                            "scope": "predict",
+                        }
+                    }
+                }
+            },
+            **responses(401, 422, 429),
+        },
+    )
+    @limiter.limit(settings.rate_limit_auth, key_func=ip_key)
+    async def token(
+        request: Request, response: Response, form: FormDep, pool: PoolDep, tokens: TokensDep
+    ) -> TokenResponse:
+        access_token, granted = await service.issue_token(
+            pool=pool,
+            tokens=tokens,
+            username=form.username,
+            password=form.password,
+            scopes=form.scopes,
+        )
+        return TokenResponse(
+            access_token=access_token, expires_in=tokens.ttl_s, scope=" ".join(granted)
+        )
+
+    return router

@@ -1,0 +1,86 @@
+"""Calls to internal services, with their failures mapped to 502, 503 and 504."""
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from shared.errors import BadGateway, GatewayTimeout, ServiceError, ServiceUnavailable
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """One internal service behind the shared pooled client."""
+
+    name: str
+    base_url: str
+    client: httpx.AsyncClient
+
+    async def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send a request; a 2xx answer comes back, anything else raises a ServiceError."""
+        try:
+            response = await self.client.request(method, f"{self.base_url}{path}", **kwargs)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise ServiceUnavailable(
+                f"{self.name} service is unavailable",
+                error_type="upstream_unavailable",
+                details={"upstream": self.name, "reason": type(exc).__name__},
+            ) from exc
+        except httpx.TimeoutException as exc:
+            raise GatewayTimeout(
+                f"{self.name} service did not answer in time",
+                error_type="upstream_timeout",
+                details={"upstream": self.name},
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise BadGateway(
+                f"{self.name} service connection failed",
+                error_type="upstream_error",
+                details={"upstream": self.name, "reason": type(exc).__name__},
+            ) from exc
+        if response.is_success:
+            return response
+        raise self._relay_error(response)
+
+    async def json(self, method: str, path: str, model: type[ModelT], **kwargs: Any) -> ModelT:
+        """Call and validate the answer against `model`."""
+        return self.parse(await self.call(method, path, **kwargs), model)
+
+    def parse(self, response: httpx.Response, model: type[ModelT]) -> ModelT:
+        """Validate an upstream answer; a malformed one is a 502."""
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise BadGateway(
+                f"{self.name} service gave a malformed answer",
+                error_type="upstream_malformed",
+                details={"upstream": self.name},
+            ) from exc
+
+    def _relay_error(self, response: httpx.Response) -> ServiceError:
+        # Upstream errors already use the shared body: keep their status and meaning.
+        try:
+            error = response.json()["error"]
+            message, error_type = str(error["message"]), str(error["type"])
+        except (ValueError, KeyError, TypeError):
+            return BadGateway(
+                f"{self.name} service answered {response.status_code} without an error body",
+                error_type="upstream_malformed",
+                details={"upstream": self.name},
+            )
+        status = response.status_code if response.status_code in _RELAYED else 502
+        return ServiceError(
+            message,
+            status_code=status,
+            error_type=error_type,
+            details=error.get("details"),
+            headers={"Retry-After": response.headers["Retry-After"]}
+            if "Retry-After" in response.headers
+            else None,
+        )
+
+
+_RELAYED = frozenset({400, 404, 409, 413, 422, 429, 503, 504})

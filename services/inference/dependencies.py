@@ -1,0 +1,30 @@
+"""Annotated dependencies for inference routes."""
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from services.inference.config import InferenceSettings
+from services.inference.service import Caller, Scorer
+from shared.context import request_id_var
+
+
+def _scorer(request: Request) -> Scorer:
+    scorer: Scorer = request.app.state.scorer
+    return scorer
+
+
+def _settings(request: Request) -> InferenceSettings:
+    settings: InferenceSettings = request.app.state.settings
+    return settings
+
+
+def _caller(
+    x_subject: Annotated[str | None, Header(max_length=128, include_in_schema=False)] = None,
+) -> Caller:
+    return Caller(request_id=request_id_var.get(), subject=x_subject)
+
+
+ScorerDep = Annotated[Scorer, Depends(_scorer)]
+SettingsDep = Annotated[InferenceSettings, Depends(_settings)]
+CallerDep = Annotated[Caller, Depends(_caller)]

@@ -1,0 +1,94 @@
+"""Inference service: `uvicorn --factory services.inference.main:create_app`."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI, Request
+
+from services.inference.batching import MicroBatcher
+from services.inference.config import InferenceSettings
+from services.inference.model_registry import ModelHolder, RegistrySource
+from services.inference.prediction_log import PredictionLogWriter
+from services.inference.router import router
+from services.inference.service import Scorer
+from shared.app import create_service_app
+from shared.db import create_pool, ping
+from shared.logs import configure_logging
+from shared.registry import PRODUCTION, configure_mlflow
+
+logger = logging.getLogger(__name__)
+
+
+async def _poll_registry(holder: ModelHolder, interval_s: float) -> None:
+    while True:
+        await asyncio.sleep(interval_s)
+        await holder.refresh(PRODUCTION)
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: InferenceSettings = app.state.settings
+    configure_mlflow(settings.mlflow_tracking_uri)
+    pool = await create_pool(
+        settings.database_url,
+        min_size=settings.db_pool_min_size,
+        max_size=settings.db_pool_max_size,
+        timeout=settings.db_connect_timeout_s,
+    )
+    writer = PredictionLogWriter(
+        pool=pool,
+        batch_size=settings.inference_log_batch_size,
+        flush_interval_s=settings.inference_log_flush_interval_s,
+        max_pending=settings.inference_log_max_pending,
+    )
+    writer.start()
+    holder = ModelHolder(
+        source=RegistrySource(settings.mlflow_tracking_uri), model_name=settings.model_name
+    )
+    await holder.refresh(PRODUCTION)
+    poller = asyncio.create_task(_poll_registry(holder, settings.inference_reload_interval_s))
+    app.state.pool = pool
+    app.state.scorer = Scorer(
+        holder=holder,
+        batcher=MicroBatcher(max_batch=settings.inference_batch_max_size),
+        log_writer=writer,
+        threshold=settings.inference_threshold,
+        log_each=settings.inference_log_predictions,
+    )
+    try:
+        yield
+    finally:
+        poller.cancel()
+        await writer.stop()
+        await pool.close()
+
+
+async def readiness(request: Request) -> dict[str, dict[str, Any]]:
+    """Ready when Postgres answers and a production model is loaded and warmed."""
+    scorer: Scorer = request.app.state.scorer
+    model = scorer.holder.get(PRODUCTION)
+    model_check: dict[str, Any] = (
+        {"status": "up", "version": model.version}
+        if model
+        else {"status": "down", "error": scorer.holder.last_error or "no production model yet"}
+    )
+    return {"postgres": await ping(request.app.state.pool), "model": model_check}
+
+
+def create_app(settings: InferenceSettings | None = None) -> FastAPI:
+    """Build the inference app from explicit settings (or the environment)."""
+    settings = settings or InferenceSettings()
+    configure_logging(service="inference", level=settings.log_level)
+    app = create_service_app(
+        title="ml-pipeline inference",
+        description="Internal scoring service: serves the registry's `production` model "
+        "(and `challenger` during experiments).",
+        settings=settings,
+        lifespan=lifespan,
+        readiness=readiness,
+    )
+    app.include_router(router)
+    return app

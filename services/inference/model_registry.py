@@ -1,0 +1,136 @@
+"""Which model versions this replica serves, and the atomic swap when an alias moves."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import anyio
+import numpy as np
+from prometheus_client import Counter, Gauge
+
+from shared import registry
+from shared.contract import FEATURES
+
+logger = logging.getLogger(__name__)
+
+MODEL_VERSION = Gauge(
+    "inference_model_version", "Registry version loaded per alias", ["model", "alias"]
+)
+MODEL_LOAD_FAILURES = Counter(
+    "inference_model_load_failures_total", "Model loads that failed (the old model kept serving)"
+)
+
+# A representative customer used to warm a freshly loaded model before it takes traffic.
+_WARMUP = np.array([[35.0, 85_000.0]])
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """An immutable, ready-to-serve model version; requests keep the one they started with."""
+
+    name: str
+    version: str
+    alias: str
+    estimator: Any
+    run_id: str | None = None
+    metrics: dict[str, float] = field(default_factory=dict)
+    loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def predict_proba(self, rows: np.ndarray) -> np.ndarray:
+        """Probability of purchase for an (n, 2) array in FEATURES order."""
+        return np.asarray(self.estimator.predict_proba(rows)[:, 1], dtype=float)
+
+
+@dataclass
+class RegistrySource:
+    """Reads aliases and loads versions from the MLflow server (blocking; run in a thread)."""
+
+    tracking_uri: str
+    loader: Callable[..., Any] = registry.load_sklearn
+
+    def resolve(self, *, name: str, alias: str) -> registry.VersionInfo | None:
+        return registry.resolve_alias(registry.client(self.tracking_uri), name=name, alias=alias)
+
+    def load(self, *, info: registry.VersionInfo, alias: str) -> LoadedModel:
+        estimator = self.loader(name=info.name, version=info.version)
+        metrics: dict[str, float] = {}
+        if info.run_id:
+            run = registry.client(self.tracking_uri).get_run(info.run_id)
+            metrics = {k: float(v) for k, v in run.data.metrics.items()}
+        model = LoadedModel(
+            name=info.name,
+            version=info.version,
+            alias=alias,
+            estimator=estimator,
+            run_id=info.run_id,
+            metrics=metrics,
+        )
+        model.predict_proba(_WARMUP)  # warm caches; also proves the artefact can predict
+        return model
+
+
+class ModelHolder:
+    """Holds the loaded model per alias; `refresh` swaps in a new version only once it works."""
+
+    def __init__(self, *, source: RegistrySource, model_name: str) -> None:
+        self.source = source
+        self.model_name = model_name
+        self._models: dict[str, LoadedModel] = {}
+        self.last_error: str | None = None
+        self._lock = anyio.Lock()
+
+    def get(self, alias: str) -> LoadedModel | None:
+        """The model serving `alias`, if any."""
+        return self._models.get(alias)
+
+    async def refresh(self, alias: str = registry.PRODUCTION) -> bool:
+        """Follow `alias` in the registry; True if a new version was swapped in."""
+        async with self._lock:
+            try:
+                info = await anyio.to_thread.run_sync(
+                    lambda: self.source.resolve(name=self.model_name, alias=alias)
+                )
+                current = self._models.get(alias)
+                if info is None or (current and current.version == info.version):
+                    return False
+                loaded = await anyio.to_thread.run_sync(
+                    lambda: self.source.load(info=info, alias=alias)
+                )
+            except Exception as exc:  # any load failure keeps the old model serving
+                MODEL_LOAD_FAILURES.inc()
+                self.last_error = f"{type(exc).__name__}: {exc}"[:500]
+                logger.error(
+                    "model refresh failed", extra={"alias": alias, "error": self.last_error}
+                )
+                return False
+            self._models[alias] = loaded
+            self.last_error = None
+            MODEL_VERSION.labels(self.model_name, alias).set(_numeric(loaded.version))
+            logger.info(
+                "model swapped",
+                extra={
+                    "alias": alias,
+                    "from_version": current and current.version,
+                    "model_version": loaded.version,
+                },
+            )
+            return True
+
+    def drop(self, alias: str) -> None:
+        """Stop serving `alias` (e.g. an experiment ended)."""
+        if self._models.pop(alias, None) is not None:
+            MODEL_VERSION.labels(self.model_name, alias).set(0)
+
+
+def _numeric(version: str) -> float:
+    try:
+        return float(version)
+    except ValueError:
+        return 0.0
+
+
+def as_rows(instances: list[tuple[int, float]]) -> np.ndarray:
+    """Customers as the (n, 2) float array the model takes, in FEATURES order."""
+    return np.asarray(instances, dtype=float).reshape(-1, len(FEATURES))

@@ -1,0 +1,86 @@
+"""Access tokens: HS256 JWTs with every registered claim required and checked."""
+
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from jose import jwt
+from jose.exceptions import JOSEError
+
+from shared.errors import Unauthorized
+
+ALGORITHM = "HS256"
+MIN_SECRET_BYTES = 32
+_REQUIRED = ("exp", "iat", "sub", "aud", "iss")
+
+
+class WeakSecretError(ValueError):
+    """The signing secret is too short to be safe outside development."""
+
+
+def check_secret(secret: str, *, environment: str) -> None:
+    """Refuse a secret under 32 bytes anywhere but in development."""
+    if len(secret.encode()) < MIN_SECRET_BYTES and environment != "dev":
+        raise WeakSecretError(
+            f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes outside ENVIRONMENT=dev"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TokenClaims:
+    subject: str
+    scopes: frozenset[str]
+    expires_at: int
+    token_id: str
+
+
+@dataclass(frozen=True)
+class TokenCodec:
+    """Creates and verifies access tokens for one issuer and audience."""
+
+    secret: str
+    issuer: str = "ml-pipeline-gateway"
+    audience: str = "ml-pipeline"
+    ttl_s: int = 3600
+    leeway_s: int = 30
+
+    def create(self, *, subject: str, scopes: list[str], now: float | None = None) -> str:
+        """Sign a token for `subject` carrying `scopes`."""
+        issued = int(now if now is not None else time.time())
+        claims = {
+            "sub": subject,
+            "scope": " ".join(sorted(scopes)),
+            "iat": issued,
+            "exp": issued + self.ttl_s,
+            "iss": self.issuer,
+            "aud": self.audience,
+            "jti": uuid.uuid4().hex,
+        }
+        return jwt.encode(claims, self.secret, algorithm=ALGORITHM)
+
+    def verify(self, token: str) -> TokenClaims:
+        """Decode and check a token; any defect raises Unauthorized."""
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                self.secret,
+                algorithms=[ALGORITHM],
+                audience=self.audience,
+                issuer=self.issuer,
+                options={f"require_{name}": True for name in _REQUIRED} | {"leeway": self.leeway_s},
+            )
+        # JOSEError covers JWTError and the JWKError an `alg: none` token raises.
+        except JOSEError as exc:
+            raise Unauthorized(f"invalid token: {exc}", error_type="invalid_token") from None
+        if not isinstance(claims.get("iat"), int) or claims["iat"] > time.time() + self.leeway_s:
+            raise Unauthorized("invalid token: issued in the future", error_type="invalid_token")
+        if not isinstance(claims.get("sub"), str) or not claims["sub"]:
+            raise Unauthorized("invalid token: bad subject", error_type="invalid_token")
+        scope = claims.get("scope", "")
+        return TokenClaims(
+            subject=claims["sub"],
+            scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(),
+            expires_at=int(claims["exp"]),
+            token_id=str(claims.get("jti", "")),
+        )

@@ -1,0 +1,43 @@
+"""asyncpg pool construction: JSON codecs, timeouts, and a named error when Postgres is down."""
+
+import json
+from typing import Any
+
+import asyncpg
+
+from shared.errors import ServiceUnavailable
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for kind in ("json", "jsonb"):
+        await conn.set_type_codec(kind, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def create_pool(
+    dsn: str, *, min_size: int = 1, max_size: int = 10, timeout: float = 5.0
+) -> asyncpg.Pool:
+    """Open a pool, failing fast with ServiceUnavailable if Postgres does not answer."""
+    try:
+        pool = await asyncpg.create_pool(
+            dsn,
+            min_size=min_size,
+            max_size=max_size,
+            timeout=timeout,
+            command_timeout=60,
+            init=_init_connection,
+        )
+    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
+        raise ServiceUnavailable(
+            f"postgres unavailable: {exc}", error_type="database_unavailable"
+        ) from exc
+    assert pool is not None
+    return pool
+
+
+async def ping(pool: asyncpg.Pool, *, timeout: float = 1.0) -> dict[str, Any]:
+    """Readiness check for Postgres."""
+    try:
+        await pool.fetchval("SELECT 1", timeout=timeout)
+    except Exception as exc:  # readiness reports any failure, whatever its kind
+        return {"status": "down", "error": type(exc).__name__}
+    return {"status": "up"}

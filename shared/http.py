@@ -1,0 +1,29 @@
+"""The pooled httpx client every service uses to call another; it forwards the request id."""
+
+import httpx
+
+from shared.context import request_id_var
+
+
+async def _propagate_request_id(request: httpx.Request) -> None:
+    request_id = request_id_var.get()
+    if request_id and "X-Request-ID" not in request.headers:
+        request.headers["X-Request-ID"] = request_id
+
+
+def create_http_client(
+    *,
+    base_url: str = "",
+    timeout_s: float = 10.0,
+    connect_timeout_s: float = 1.0,
+    max_connections: int = 200,
+) -> httpx.AsyncClient:
+    """One pooled client per process: short connect timeout so a down peer fails fast."""
+    return httpx.AsyncClient(
+        base_url=base_url,
+        timeout=httpx.Timeout(timeout_s, connect=connect_timeout_s),
+        limits=httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        ),
+        event_hooks={"request": [_propagate_request_id]},
+    )

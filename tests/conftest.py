@@ -1,0 +1,121 @@
+"""Fixtures for real dependencies: Postgres, Redis and an MLflow server, one set per run.
+
+Each is taken from DATABASE_URL / REDIS_URL / MLFLOW_TRACKING_URI (or the default local
+port) when it answers, otherwise started as a throwaway server under a temp folder. Every
+run gets its own database and model name, so runs cannot collide.
+"""
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from ops import devstack
+from shared.migrations import apply_migrations
+
+RUN_ID = uuid.uuid4().hex[:8]
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+TABLES = (
+    "features",
+    "predictions",
+    "feedback",
+    "users",
+    "training_jobs",
+    "model_events",
+    "drift_reports",
+    "experiments",
+)
+
+
+@pytest.fixture(scope="session")
+def pg_admin_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Postgres server's maintenance DSN."""
+    for candidate in (os.environ.get("DATABASE_URL"), DEFAULT_PG):
+        if candidate and devstack.postgres_answers(candidate):
+            yield devstack.with_database(candidate, "postgres")
+            return
+    server = devstack.LocalPostgres(tmp_path_factory.mktemp("pg"), devstack.free_port())
+    yield server.start()
+    server.stop()
+
+
+def new_database(admin_dsn: str, label: str) -> str:
+    """A fresh, migrated database for this run."""
+    dsn = devstack.create_database(admin_dsn, f"mlp_test_{label}_{RUN_ID}", drop_first=True)
+    asyncio.run(apply_migrations(dsn))
+    return dsn
+
+
+@pytest.fixture(scope="session")
+def database_dsn(pg_admin_dsn: str) -> Iterator[str]:
+    """The run's own migrated database."""
+    dsn = new_database(pg_admin_dsn, "main")
+    yield dsn
+    devstack.drop_database(pg_admin_dsn, dsn.rsplit("/", 1)[1])
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Redis server's URL."""
+    for candidate in (os.environ.get("REDIS_URL"), DEFAULT_REDIS):
+        if candidate and devstack.redis_answers(candidate):
+            yield candidate
+            return
+    url, child = devstack.start_redis(tmp_path_factory.mktemp("redis"), devstack.free_port())
+    yield url
+    child.stop()
+
+
+@pytest.fixture(scope="session")
+def mlflow_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An MLflow tracking server with artifacts served over HTTP."""
+    configured = os.environ.get("MLFLOW_TRACKING_URI")
+    if configured:
+        try:
+            if httpx.get(f"{configured}/health", timeout=2).status_code == 200:
+                yield configured
+                return
+        except httpx.HTTPError:
+            pass
+    url, child = devstack.start_mlflow(tmp_path_factory.mktemp("mlflow"), devstack.free_port())
+    yield url
+    child.stop()
+
+
+@pytest.fixture(scope="session")
+def model_name() -> str:
+    """A registered-model name no other run uses."""
+    return f"comprou-produto-test-{RUN_ID}"
+
+
+@pytest.fixture(scope="session")
+def trained_model(database_dsn: str, mlflow_uri: str, model_name: str) -> str:
+    """A first production model trained on seeded demo data; returns its version."""
+    from services.training.bootstrap import bootstrap
+
+    version = bootstrap(
+        dsn=database_dsn, tracking_uri=mlflow_uri, model_name=model_name, demo_rows=4_000
+    )
+    assert version is not None
+    return version
+
+
+@pytest.fixture
+async def db_pool(database_dsn: str) -> AsyncIterator[asyncpg.Pool]:
+    """A pool on the run's database, with every table emptied first (but the model's features)."""
+    pool = await asyncpg.create_pool(database_dsn, min_size=1, max_size=4)
+    assert pool is not None
+    await pool.execute(f"TRUNCATE {', '.join(t for t in TABLES if t != 'features')}")
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture(scope="session")
+def logs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("service-logs")

@@ -1,0 +1,57 @@
+"""The whole stack as processes: four services on real Postgres, Redis and MLflow."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ops.devstack import free_port
+from ops.stack import START_ORDER, ServiceStack
+from tests.conftest import new_database
+
+ADMIN = ("e2e-admin", "e2e-admin-password")
+JWT_SECRET = "e2e-secret-0123456789abcdef0123456789abcdef"
+
+
+@dataclass
+class RunningStack:
+    stack: ServiceStack
+    database_dsn: str
+    model_name: str
+
+    @property
+    def gateway(self) -> str:
+        return self.stack.url("gateway")
+
+
+@pytest.fixture(scope="session")
+def running_stack(
+    pg_admin_dsn: str,
+    redis_url: str,
+    mlflow_uri: str,
+    model_name: str,
+    trained_model: str,
+    logs_dir: Path,
+) -> Iterator[RunningStack]:
+    """All four services started as uvicorn processes, going through the gateway."""
+    dsn = new_database(pg_admin_dsn, "e2e")
+    stack = ServiceStack(
+        env={
+            "ENVIRONMENT": "test",
+            "DATABASE_URL": dsn,
+            "REDIS_URL": redis_url,
+            "MLFLOW_TRACKING_URI": mlflow_uri,
+            "MODEL_NAME": model_name,
+            "JWT_SECRET": JWT_SECRET,
+            "ADMIN_USERNAME": ADMIN[0],
+            "ADMIN_PASSWORD": ADMIN[1],
+            "RATE_LIMIT_KEY_PREFIX": f"e2e-{free_port()}",
+            "INFERENCE_RELOAD_INTERVAL_S": "1",
+        },
+        ports={name: free_port() for name in START_ORDER},
+        log_dir=logs_dir,
+    )
+    stack.start()
+    yield RunningStack(stack=stack, database_dsn=dsn, model_name=model_name)
+    stack.stop()
