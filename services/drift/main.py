@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 
+from services.drift import router
 from services.drift.config import DriftSettings
 from shared.app import create_service_app
 from shared.db import create_pool, ping
@@ -39,10 +40,12 @@ def create_app(settings: DriftSettings | None = None) -> FastAPI:
     """Build the training app from explicit settings (or the environment)."""
     settings = settings or DriftSettings()
     configure_logging(service="drift", level=settings.log_level)
-    return create_service_app(
+    app = create_service_app(
         title="ml-pipeline drift",
         description="Internal service: drift checks, live accuracy and A/B results.",
         settings=settings,
         lifespan=lifespan,
         readiness=readiness,
     )
+    app.include_router(router.router)
+    return app

@@ -10,7 +10,7 @@ from slowapi.errors import RateLimitExceeded
 from services.gateway import service
 from services.gateway.config import GatewaySettings
 from services.gateway.ratelimit import build_limiter, rate_limit_exceeded_handler
-from services.gateway.routes import auth, predictions
+from services.gateway.routes import auth, drift, experiments, feedback, predictions, training
 from services.gateway.upstream import Upstream
 from shared.app import create_service_app
 from shared.auth import TokenCodec
@@ -36,7 +36,11 @@ offending fields on 422. Every response carries `X-Request-ID`: quote it when re
 
 TAGS = [
     {"name": "auth", "description": "Tokens"},
-    {"name": "predictions", "description": "Scoring customers"},
+    {"name": "predictions", "description": "Scoring customers and reporting outcomes"},
+    {"name": "features", "description": "Labelled data for training"},
+    {"name": "training", "description": "Training jobs, promotion and rollback"},
+    {"name": "experiments", "description": "A/B tests and shadow deployments"},
+    {"name": "monitoring", "description": "Drift checks and live accuracy"},
     {"name": "operations", "description": "Health and metrics"},
 ]
 
@@ -117,6 +121,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         ttl_s=settings.jwt_ttl_s,
     )
     app.add_exception_handler(RateLimitExceeded, rate_limit_exceeded_handler)
-    app.include_router(auth.build_router(limiter, settings))
-    app.include_router(predictions.build_router(limiter, settings))
+    for module in (auth, predictions, feedback, training, experiments, drift):
+        app.include_router(module.build_router(limiter, settings))
     return app

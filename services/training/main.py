@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 
+from services.training import experiments_router, router
 from services.training.config import TrainingSettings
 from shared.app import create_service_app
 from shared.db import create_pool, ping
@@ -39,10 +40,13 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
     """Build the training app from explicit settings (or the environment)."""
     settings = settings or TrainingSettings()
     configure_logging(service="training", level=settings.log_level)
-    return create_service_app(
+    app = create_service_app(
         title="ml-pipeline training",
         description="Internal service: feature ingest, training jobs, promotion and rollback.",
         settings=settings,
         lifespan=lifespan,
         readiness=readiness,
     )
+    app.include_router(router.router)
+    app.include_router(experiments_router.router)
+    return app

@@ -1,0 +1,5 @@
+"""drift routes (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,11 @@
+"""Gateway routes for training (being built)."""
+
+from fastapi import APIRouter
+from slowapi import Limiter
+
+from services.gateway.config import GatewaySettings
+
+
+def build_router(limiter: Limiter, settings: GatewaySettings) -> APIRouter:
+    """Routes for training."""
+    return APIRouter()

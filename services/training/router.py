@@ -1,0 +1,5 @@
+"""training routes (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
