@@ -1,0 +1,78 @@
+"""A gateway app in-process, forwarding to a real in-process inference app."""
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from services.gateway.config import GatewaySettings
+from services.gateway.dependencies import get_inference
+from services.gateway.main import create_app as create_gateway
+from services.gateway.upstream import Upstream
+from services.inference.config import InferenceSettings
+from services.inference.main import create_app as create_inference
+from tests.asgi import serve
+
+ADMIN = ("admin", "admin-password-1")
+SECRET = "test-secret-0123456789abcdef0123456789abcdef"
+
+
+@dataclass
+class Gateway:
+    client: httpx.AsyncClient
+    settings: GatewaySettings
+
+    async def token(self, scope: str | None = None, user: tuple[str, str] = ADMIN) -> str:
+        form = {"username": user[0], "password": user[1], **({"scope": scope} if scope else {})}
+        answer = await self.client.post("/auth/token", data=form)
+        assert answer.status_code == 200, answer.text
+        return str(answer.json()["access_token"])
+
+    async def auth(self, scope: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {await self.token(scope)}"}
+
+
+def gateway_settings(database_dsn: str, redis_url: str | None, **overrides: Any) -> GatewaySettings:
+    values: dict[str, Any] = {
+        "environment": "test",
+        "database_url": database_dsn,
+        "redis_url": redis_url,
+        "jwt_secret": SecretStr(SECRET),
+        "admin_username": ADMIN[0],
+        "admin_password": SecretStr(ADMIN[1]),
+        "rate_limit_key_prefix": f"test-{uuid.uuid4().hex[:8]}",
+        "inference_url": "http://inference.internal",
+    }
+    return GatewaySettings(**(values | overrides))
+
+
+@pytest.fixture
+async def inference_client(
+    database_dsn: str, mlflow_uri: str, model_name: str, trained_model: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    settings = InferenceSettings(
+        environment="test",
+        database_url=database_dsn,
+        mlflow_tracking_uri=mlflow_uri,
+        model_name=model_name,
+    )
+    async with serve(create_inference(settings), "http://inference.internal") as client:
+        yield client
+
+
+@pytest.fixture
+async def gateway(
+    db_pool: Any, database_dsn: str, redis_url: str, inference_client: httpx.AsyncClient
+) -> AsyncIterator[Gateway]:
+    """The gateway with Redis-backed limits, its inference upstream an in-process app."""
+    settings = gateway_settings(database_dsn, redis_url)
+    app = create_gateway(settings)
+    app.dependency_overrides[get_inference] = lambda: Upstream(
+        "inference", "http://inference.internal", inference_client
+    )
+    async with serve(app) as client:
+        yield Gateway(client, settings)

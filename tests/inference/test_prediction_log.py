@@ -1,0 +1,85 @@
+"""The prediction log writer: batched COPY writes, retries, bounded memory, drain on stop."""
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+
+import asyncpg
+
+from services.inference.prediction_log import PredictionLogWriter
+from shared.migrations import apply_migrations
+from shared.repositories.predictions import PredictionRow, get_prediction
+from tests.conftest import RUN_ID
+
+
+def _row(i: int = 0) -> PredictionRow:
+    return PredictionRow(
+        id=uuid.uuid4(),
+        created_at=datetime.now(UTC),
+        model_name="m",
+        model_version="1",
+        variant="production",
+        shadow=False,
+        experiment_id=None,
+        idade=30 + i % 50,
+        renda_anual=1000.0 * i,
+        probability=0.5,
+        label=True,
+        latency_ms=1.0,
+        request_id="r",
+        subject="s",
+        customer_id=None,
+    )
+
+
+async def test_rows_are_written_in_batches_and_drained_on_stop(db_pool: asyncpg.Pool) -> None:
+    writer = PredictionLogWriter(pool=db_pool, batch_size=100, flush_interval_s=5)
+    writer.start()
+    rows = [_row(i) for i in range(250)]
+    for row in rows[:50]:
+        writer.submit(row)
+    await asyncio.sleep(0.2)
+    # Under a batch and before the interval: still buffered.
+    assert await db_pool.fetchval("SELECT count(*) FROM predictions") == 0
+    for row in rows[50:]:
+        writer.submit(row)
+    await asyncio.sleep(0.3)
+    # A full batch wakes the writer without waiting for the interval.
+    assert await db_pool.fetchval("SELECT count(*) FROM predictions") >= 100
+    for row in [_row(i) for i in range(10)]:
+        writer.submit(row)
+    await writer.stop()
+    assert await db_pool.fetchval("SELECT count(*) FROM predictions") == 260
+    stored = await get_prediction(db_pool, rows[7].id)
+    assert stored == rows[7]
+
+
+async def test_failed_writes_keep_rows_until_the_database_is_back(pg_admin_dsn: str) -> None:
+    from ops.devstack import create_database
+
+    name = f"mlp_test_unmigrated_{RUN_ID}"
+    dsn = await asyncio.to_thread(create_database, pg_admin_dsn, name, drop_first=True)
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
+    assert pool is not None
+    writer = PredictionLogWriter(pool=pool, batch_size=10, flush_interval_s=0.05)
+    for i in range(15):
+        writer.submit(_row(i))
+    assert await writer.flush() is False  # no table yet: nothing lost
+    assert writer.pending == 15
+    await apply_migrations(dsn)
+    assert await writer.flush() is True
+    assert writer.pending == 0
+    assert await pool.fetchval("SELECT count(*) FROM predictions") == 15
+    await pool.close()
+
+
+async def test_buffer_is_bounded(db_pool: asyncpg.Pool) -> None:
+    writer = PredictionLogWriter(pool=db_pool, batch_size=10_000, max_pending=1_000)
+    rows = [_row(i) for i in range(1_200)]
+    for row in rows:
+        writer.submit(row)
+    assert writer.pending == 1_000
+    await writer.flush()
+    # The oldest rows were dropped, the newest kept.
+    assert await get_prediction(db_pool, rows[0].id) is None
+    assert await get_prediction(db_pool, rows[-1].id) is not None
