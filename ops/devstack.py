@@ -20,6 +20,12 @@ import asyncpg
 import httpx
 
 
+def port_is_free(port: int) -> bool:
+    """True when nothing listens on 127.0.0.1:`port`."""
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as sock:
@@ -193,10 +199,16 @@ class ChildProcess:
         )
         return self.process
 
+    def terminate(self) -> None:
+        """Ask the process group to stop (SIGTERM) without waiting."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, 15)
+
     def stop(self, *, timeout: float = 15.0) -> None:
-        if self.process is None or self.process.poll() is not None:
+        """SIGTERM, wait up to `timeout`, then SIGKILL."""
+        if self.process is None:
             return
-        os.killpg(self.process.pid, 15)
+        self.terminate()
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -237,6 +249,8 @@ def start_redis(work_dir: Path, port: int) -> tuple[str, ChildProcess]:
 
 def start_mlflow(work_dir: Path, port: int) -> tuple[str, ChildProcess]:
     """An MLflow server on SQLite with artifacts served over HTTP (clients never need its disk)."""
+    if not port_is_free(port):
+        raise RuntimeError(f"port {port} is taken: free it, or choose another (MLFLOW_PORT)")
     work_dir.mkdir(parents=True, exist_ok=True)
     mlflow_bin = Path(sys.executable).with_name("mlflow")
     env = dict(os.environ)
