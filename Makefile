@@ -37,8 +37,9 @@ lint: install ## ruff (lint + format check) and mypy, exactly as CI runs them
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy shared services ops bench tests
 
-bench: install ## Benchmarks: prints tables (throughput/latency, drift statistics, training scale)
-	$(PY) -m bench
+bench: install ## Benchmarks (tables: serving latency/throughput, drift statistics, training scale); BENCH=name to pick one
+	@command -v hey >/dev/null || { apt-get update -qq && apt-get install -y -qq hey; }
+	$(PY) -m bench $(BENCH)
 
 clean: ## Remove the local stack's data (./var) and caches
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.* coverage.xml
