@@ -3,6 +3,9 @@
 import math
 from dataclasses import dataclass
 
+# Metrics where a smaller value is the better model.
+LOWER_IS_BETTER = frozenset({"log_loss", "brier"})
+
 
 @dataclass(frozen=True)
 class GateConfig:
@@ -19,6 +22,13 @@ class GateDecision:
     reason: str
 
 
+def _beats(ours: float, theirs: float, *, metric: str, margin: float) -> bool:
+    # Comparisons with NaN are False, so an unscorable candidate never wins.
+    if metric in LOWER_IS_BETTER:
+        return ours <= theirs - margin
+    return ours >= theirs + margin
+
+
 def decide(
     *, candidate: dict[str, float], production: dict[str, float] | None, config: GateConfig
 ) -> GateDecision:
@@ -32,7 +42,7 @@ def decide(
     if production is None:
         return GateDecision(True, f"no production model; accuracy {accuracy:.4f} clears the floor")
     ours, theirs = candidate.get(metric, math.nan), production.get(metric, math.nan)
-    if not ours >= theirs + config.min_improvement:
+    if not _beats(ours, theirs, metric=metric, margin=config.min_improvement):
         return GateDecision(
             False,
             f"{metric} {ours:.4f} does not beat production {theirs:.4f} "

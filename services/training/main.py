@@ -8,8 +8,10 @@ from fastapi import FastAPI, Request
 
 from services.training import experiments_router, router
 from services.training.config import TrainingSettings
+from services.training.jobs import TrainingJobRunner
 from shared.app import create_service_app
 from shared.db import create_pool, ping
+from shared.http import create_http_client
 from shared.logs import configure_logging
 from shared.registry import configure_mlflow
 
@@ -24,10 +26,18 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         max_size=settings.db_pool_max_size,
         timeout=settings.db_connect_timeout_s,
     )
+    http_client = create_http_client(timeout_s=settings.inference_reload_timeout_s)
+    runner = TrainingJobRunner(pool=pool, settings=settings, http_client=http_client)
+    # Single training process by design: whatever was active before this start was cut off.
+    await runner.recover()
     app.state.pool = pool
+    app.state.http_client = http_client
+    app.state.runner = runner
     try:
         yield
     finally:
+        await runner.shutdown()
+        await http_client.aclose()
         await pool.close()
 
 
@@ -46,6 +56,7 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
         settings=settings,
         lifespan=lifespan,
         readiness=readiness,
+        streaming_prefixes=("/v1/features/csv",),
     )
     app.include_router(router.router)
     app.include_router(experiments_router.router)

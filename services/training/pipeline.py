@@ -30,10 +30,13 @@ Progress = Callable[[str, float], None]
 class DataQualityFailed(Exception):
     """The training data did not pass the quality thresholds."""
 
-    def __init__(self, failures: list[str], report: dict[str, Any]) -> None:
+    def __init__(
+        self, failures: list[str], report: dict[str, Any], *, run_id: str | None = None
+    ) -> None:
         super().__init__("; ".join(failures))
         self.failures = failures
         self.report = report
+        self.run_id = run_id
 
 
 @dataclass(frozen=True)
@@ -73,10 +76,15 @@ def run_training(
     promote: bool = True,
 ) -> TrainingOutcome:
     """Train, register and (if the gate passes and `promote`) move the production alias."""
+    # The fluent MLflow API is process-wide: make it use the server this call names.
+    registry.configure_mlflow(tracking_uri)
     progress("validate", 0.1)
     clean, quality = prepare(frame, thresholds=config.quality)
     if not quality.passed:
-        raise DataQualityFailed(quality.failures, quality.to_dict())
+        run_id = _track_rejected_data(
+            config=config, model_name=model_name, quality=quality.to_dict(), provenance=provenance
+        )
+        raise DataQualityFailed(quality.failures, quality.to_dict(), run_id=run_id)
     X, y = modeling.features_and_target(clean)
     X_train, X_test, y_train, y_test = modeling.holdout_split(
         X, y, test_size=config.holdout_fraction, seed=config.seed
@@ -148,6 +156,26 @@ def _score_current(
     return modeling.evaluate(model, X_test, y_test)
 
 
+def _track_rejected_data(
+    *,
+    config: TrainingConfig,
+    model_name: str,
+    quality: dict[str, Any],
+    provenance: dict[str, Any],
+) -> str:
+    """Log a run for data that failed validation, so the failed report is in MLflow too."""
+    mlflow.set_experiment(model_name)
+    with mlflow.start_run(run_name="data-quality-failed") as run:
+        mlflow.set_tag("outcome", "data_quality_failed")
+        mlflow.log_params(
+            {"primary_metric": config.primary_metric, "seed": config.seed}
+            | {f"data_{k}": v for k, v in provenance.items()}
+        )
+        mlflow.log_dict(quality, "reports/data_quality.json")
+    mlflow.MlflowClient().set_terminated(run.info.run_id, status="FAILED")
+    return str(run.info.run_id)
+
+
 def _track(
     *,
     model: Any,
@@ -213,6 +241,7 @@ def _track(
             signature=infer_signature(example, model.predict_proba(example)[:, 1]),
             input_example=example,
             skops_trusted_types=modeling.SKOPS_TRUSTED_TYPES,
+            pip_requirements=modeling.model_pip_requirements(),
         )
     registered = mlflow.register_model(info.model_uri, model_name)
     version = str(registered.version)

@@ -12,6 +12,17 @@ COPY_COLUMNS = ("idade", "renda_anual", "comprou_produto", "observed_at", "sourc
 FeatureRecord = tuple[int, float, bool, datetime, str]
 Connection = asyncpg.Connection | PoolConnectionProxy
 
+_SELECT = (
+    "SELECT idade, renda_anual, comprou_produto, extract(epoch FROM observed_at)::float8 "
+    "FROM features "
+)
+_DTYPES: dict[str, Any] = {
+    "idade": np.int64,
+    "renda_anual": np.float64,
+    "comprou_produto": np.bool_,
+    "observed_at": "datetime64[us]",
+}
+
 
 async def copy_features(conn: Connection, records: Sequence[FeatureRecord]) -> int:
     """Insert rows with COPY on the caller's connection (and transaction)."""
@@ -25,6 +36,25 @@ async def count_features(pool: asyncpg.Pool) -> int:
     return int(await pool.fetchval("SELECT count(*) FROM features"))
 
 
+async def _stream_columns(
+    pool: asyncpg.Pool, query: str, *args: Any, chunk_rows: int
+) -> dict[str, np.ndarray]:
+    # Streaming keeps peak memory at the arrays plus one chunk, not a list of row objects.
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in _DTYPES}
+    async with pool.acquire() as conn, conn.transaction():
+        cursor = await conn.cursor(query, *args)
+        while rows := await cursor.fetch(chunk_rows):
+            parts["idade"].append(np.fromiter((r[0] for r in rows), np.int64, len(rows)))
+            parts["renda_anual"].append(np.fromiter((r[1] for r in rows), np.float64, len(rows)))
+            parts["comprou_produto"].append(np.fromiter((r[2] for r in rows), np.bool_, len(rows)))
+            epoch_s = np.fromiter((r[3] for r in rows), np.float64, len(rows))
+            parts["observed_at"].append((epoch_s * 1e6).astype("datetime64[us]"))
+    return {
+        name: np.concatenate(chunks) if chunks else np.empty(0, dtype=_DTYPES[name])
+        for name, chunks in parts.items()
+    }
+
+
 async def read_labelled(
     pool: asyncpg.Pool,
     *,
@@ -32,37 +62,17 @@ async def read_labelled(
     until: datetime | None = None,
     chunk_rows: int = 50_000,
 ) -> dict[str, np.ndarray]:
-    """Labelled rows in a time window as column arrays, streamed in chunks from a cursor.
-
-    Streaming keeps peak memory at the arrays plus one chunk, not a list of row objects.
-    """
+    """Labelled rows in a time window as column arrays, streamed in chunks from a cursor."""
     query = (
-        "SELECT idade, renda_anual, comprou_produto, extract(epoch FROM observed_at)::float8 "
-        "FROM features "
-        "WHERE ($1::timestamptz IS NULL OR observed_at >= $1) "
+        _SELECT + "WHERE ($1::timestamptz IS NULL OR observed_at >= $1) "
         "AND ($2::timestamptz IS NULL OR observed_at < $2)"
     )
-    parts: dict[str, list[np.ndarray]] = {
-        "idade": [],
-        "renda_anual": [],
-        "comprou_produto": [],
-        "observed_at": [],
-    }
-    async with pool.acquire() as conn, conn.transaction():
-        cursor = await conn.cursor(query, since, until)
-        while rows := await cursor.fetch(chunk_rows):
-            parts["idade"].append(np.fromiter((r[0] for r in rows), np.int64, len(rows)))
-            parts["renda_anual"].append(np.fromiter((r[1] for r in rows), np.float64, len(rows)))
-            parts["comprou_produto"].append(np.fromiter((r[2] for r in rows), np.bool_, len(rows)))
-            epoch_s = np.fromiter((r[3] for r in rows), np.float64, len(rows))
-            parts["observed_at"].append((epoch_s * 1e6).astype("datetime64[us]"))
-    dtypes: dict[str, Any] = {
-        "idade": np.int64,
-        "renda_anual": np.float64,
-        "comprou_produto": np.bool_,
-        "observed_at": "datetime64[us]",
-    }
-    return {
-        name: np.concatenate(chunks) if chunks else np.empty(0, dtype=dtypes[name])
-        for name, chunks in parts.items()
-    }
+    return await _stream_columns(pool, query, since, until, chunk_rows=chunk_rows)
+
+
+async def read_latest(
+    pool: asyncpg.Pool, *, limit: int, chunk_rows: int = 50_000
+) -> dict[str, np.ndarray]:
+    """The `limit` most recently observed labelled rows as column arrays."""
+    query = _SELECT + "ORDER BY observed_at DESC, id DESC LIMIT $1"
+    return await _stream_columns(pool, query, limit, chunk_rows=chunk_rows)

@@ -1,11 +1,298 @@
-"""Gateway routes for training (being built)."""
+"""Feature ingest, training jobs, promotion and rollback, forwarded to the training service."""
 
-from fastapi import APIRouter
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Path, Query, Request, Response
 from slowapi import Limiter
 
 from services.gateway.config import GatewaySettings
+from services.gateway.dependencies import AdminCaller, TrainingDep
+from services.gateway.ratelimit import subject_key
+from shared.errors import ErrorBody, PayloadTooLarge, ServiceError, responses
+from shared.schemas_training import (
+    MAX_JSON_ROWS,
+    IngestReport,
+    IngestRowsRequest,
+    InternalPromoteRequest,
+    InternalRollbackRequest,
+    NewTrainingJob,
+    PromoteRequest,
+    PromotionResponse,
+    RollbackRequest,
+    TrainingJob,
+    TrainingJobAccepted,
+    TrainingJobList,
+    TrainingJobRequest,
+)
+
+CSV_MEDIA_TYPES = frozenset({"text/csv", "application/csv"})
+CSV_EXAMPLE = (
+    "idade,renda_anual,comprou_produto,observed_at\n"
+    "35,85000,1,2024-05-01T12:00:00Z\n"
+    "150,31000,não,2024-05-02T09:30:00Z\n"
+    "52,,yes,\n"
+)
+_UNSUPPORTED: dict[int | str, dict[str, Any]] = {
+    415: {"model": ErrorBody, "description": "The body is not `text/csv`"}
+}
+VersionPath = Annotated[
+    str, Path(pattern=r"^[1-9][0-9]{0,9}$", description="Registry version", examples=["4"])
+]
+
+
+class UnsupportedMediaType(ServiceError):
+    status_code = 415
+    error_type = "unsupported_media_type"
+
+
+def _check_csv_headers(request: Request, max_bytes: int) -> str:
+    """Refuse by headers alone: not CSV (415) or declared larger than the limit (413)."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.split(";", 1)[0].strip().lower() not in CSV_MEDIA_TYPES:
+        raise UnsupportedMediaType(
+            f"expected a text/csv body, got {content_type or 'no content type'}"
+        )
+    declared = request.headers.get("content-length")
+    if declared and (not declared.isdigit() or int(declared) > max_bytes):
+        raise PayloadTooLarge(f"CSV body exceeds {max_bytes} bytes", error_type="csv_too_large")
+    return content_type
+
+
+async def _limited(request: Request, max_bytes: int) -> AsyncIterator[bytes]:
+    """The request body, chunk by chunk, cut off with 413 once it passes the limit."""
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise PayloadTooLarge(f"CSV body exceeds {max_bytes} bytes", error_type="csv_too_large")
+        yield chunk
+
+
+def _relay(answer: Any, status_code: int = 200) -> Response:
+    return Response(answer.content, status_code=status_code, media_type="application/json")
+
+
+def _ingest_routes(router: APIRouter, admin: Any, settings: GatewaySettings) -> None:
+    @router.post(
+        "/v1/features",
+        tags=["features"],
+        response_model=IngestReport,
+        summary="Ingest labelled rows (JSON)",
+        description=f"Adds 1 to {MAX_JSON_ROWS} labelled customers to the feature table that "
+        "training reads. Each row is checked on its own against the feature contract (`idade` "
+        "a whole number 18–100, `renda_anual` finite 0–10,000,000, `comprou_produto` as 0/1, "
+        "true/false, yes/no or sim/não, optional ISO 8601 `observed_at`, no other fields). The "
+        "answer is a report: accepted rows are written together in one transaction, rejected "
+        "rows are listed with their position and the reason. Needs scope `admin`.",
+        responses=responses(400, 401, 403, 413, 422, 429, 502, 503, 504),
+    )
+    @admin
+    async def ingest_rows(
+        request: Request,
+        response: Response,
+        body: IngestRowsRequest,
+        caller: AdminCaller,
+        training: TrainingDep,
+    ) -> Response:
+        answer = await training.call("POST", "/v1/features", json=body.model_dump(mode="json"))
+        training.parse(answer, IngestReport)
+        return _relay(answer)
+
+    @router.post(
+        "/v1/features/csv",
+        tags=["features"],
+        response_model=IngestReport,
+        summary="Ingest a CSV file of labelled rows",
+        description="Send a `text/csv` body (UTF-8) whose first line is the header "
+        "`idade,renda_anual,comprou_produto` with an optional `observed_at` column (any order, "
+        "case-insensitive). The body is streamed to the training service and written with "
+        "COPY in one transaction, so a large file never sits in memory. Each row is checked "
+        "against the feature contract; the report lists rejected rows by line number (the "
+        "header is line 1) with the reason. Refused whole, with nothing written: a body that is "
+        "not CSV text (415 for another content type, 422 `not_csv` for binary content), a wrong "
+        "header (422 `invalid_csv_header`), or more than "
+        f"{settings.max_csv_bytes:,} bytes (413). Needs scope `admin`.\n\n"
+        "`curl -H 'Authorization: Bearer …' -H 'Content-Type: text/csv' "
+        "--data-binary @customers.csv …/v1/features/csv`",
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE},
+                },
+            }
+        },
+        responses={**responses(401, 403, 413, 422, 429, 502, 503, 504), **_UNSUPPORTED},
+    )
+    @admin
+    async def ingest_csv(
+        request: Request, response: Response, caller: AdminCaller, training: TrainingDep
+    ) -> Response:
+        content_type = _check_csv_headers(request, settings.max_csv_bytes)
+        answer = await training.call(
+            "POST",
+            "/v1/features/csv",
+            content=_limited(request, settings.max_csv_bytes),
+            headers={"Content-Type": content_type},
+        )
+        training.parse(answer, IngestReport)
+        return _relay(answer)
+
+
+def _job_routes(router: APIRouter, admin: Any) -> None:
+    @router.post(
+        "/v1/training/jobs",
+        status_code=202,
+        response_model=TrainingJobAccepted,
+        summary="Start a training job",
+        description="Queues a retraining on the labelled rows of the feature table (optionally "
+        "only those observed in `[since, until)`) and answers at once with the job id; follow "
+        "it with `GET /v1/training/jobs/{job_id}`. The job validates data quality, "
+        "cross-validates the candidate model families, scores the best one and the current "
+        "production model on the same holdout, registers the new version in MLflow and "
+        "promotes it only if it passes the gate. One job at a time: while one is queued or "
+        "running the answer is 409 `training_in_progress` with its id in `details.job_id`. "
+        "Needs scope `admin`.",
+        responses=responses(400, 401, 403, 409, 422, 429, 502, 503, 504),
+    )
+    @admin
+    async def start_job(
+        request: Request,
+        response: Response,
+        caller: AdminCaller,
+        training: TrainingDep,
+        body: NewTrainingJob | None = None,
+    ) -> Response:
+        job = TrainingJobRequest(
+            **(body or NewTrainingJob()).model_dump(), requested_by=caller.subject
+        )
+        answer = await training.call(
+            "POST", "/v1/training/jobs", content=job.model_dump_json(), headers=_JSON
+        )
+        accepted = training.parse(answer, TrainingJobAccepted)
+        relayed = _relay(answer, 202)
+        relayed.headers["Location"] = f"/v1/training/jobs/{accepted.job_id}"
+        return relayed
+
+    @router.get(
+        "/v1/training/jobs",
+        response_model=TrainingJobList,
+        summary="Recent training jobs",
+        description="The latest training jobs, newest first (`limit`, 1–100, default 20), "
+        "each with its status, stage, metrics, version and promotion decision. "
+        "Needs scope `admin`.",
+        responses=responses(401, 403, 422, 429, 502, 503, 504),
+    )
+    @admin
+    async def list_jobs(
+        request: Request,
+        response: Response,
+        caller: AdminCaller,
+        training: TrainingDep,
+        limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    ) -> Response:
+        answer = await training.call("GET", "/v1/training/jobs", params={"limit": limit})
+        training.parse(answer, TrainingJobList)
+        return _relay(answer)
+
+    @router.get(
+        "/v1/training/jobs/{job_id}",
+        response_model=TrainingJob,
+        summary="Follow a training job",
+        description="Status (`queued`, `running`, `succeeded`, `failed`), the stage it is in "
+        "(extract, validate, train, evaluate, register, promote, done) and its progress; once "
+        "finished, the holdout and cross-validation metrics, the MLflow run and registered "
+        "version, whether it was promoted and why (`decision`), or why it failed (`error`, "
+        "e.g. a data-quality failure such as not enough labelled rows). Needs scope `admin`.",
+        responses=responses(401, 403, 404, 422, 429, 502, 503, 504),
+    )
+    @admin
+    async def get_job(
+        request: Request,
+        response: Response,
+        job_id: UUID,
+        caller: AdminCaller,
+        training: TrainingDep,
+    ) -> Response:
+        answer = await training.call("GET", f"/v1/training/jobs/{job_id}")
+        training.parse(answer, TrainingJob)
+        return _relay(answer)
+
+
+def _model_routes(router: APIRouter, admin: Any) -> None:
+    @router.post(
+        "/v1/models/{version}/promote",
+        response_model=PromotionResponse,
+        summary="Promote a model version to production",
+        description="Moves the registry alias `production` to `version`. Without `force` the "
+        "version must pass the same gate as a training job: it and the current production "
+        "model are scored on the same recent labelled rows, and it must clear the accuracy "
+        "floor and beat production by the configured margin; otherwise 409 "
+        "`promotion_refused` with both sets of metrics in `details`. `force: true` skips the "
+        "gate and is recorded with your name and reason. The replaced version is remembered "
+        "for rollback and inference is told to reload. 404 if the version does not exist, "
+        "409 `already_production` if it already serves. Needs scope `admin`.",
+        responses=responses(401, 403, 404, 409, 422, 429, 502, 503, 504),
+    )
+    @admin
+    async def promote(
+        request: Request,
+        response: Response,
+        version: VersionPath,
+        caller: AdminCaller,
+        training: TrainingDep,
+        body: PromoteRequest | None = None,
+    ) -> Response:
+        command = InternalPromoteRequest(
+            **(body or PromoteRequest()).model_dump(), actor=caller.subject
+        )
+        answer = await training.call(
+            "POST",
+            f"/v1/models/{version}/promote",
+            content=command.model_dump_json(),
+            headers=_JSON,
+        )
+        training.parse(answer, PromotionResponse)
+        return _relay(answer)
+
+    @router.post(
+        "/v1/models/rollback",
+        response_model=PromotionResponse,
+        summary="Roll production back to the previous version",
+        description="Points `production` back at the version the current one replaced (each "
+        "promotion remembers it), in one call, and tells inference to reload. Rolling back "
+        "again keeps walking back through the promotion history. 409 `no_previous_version` "
+        "when there is nothing to go back to. Needs scope `admin`.",
+        responses=responses(401, 403, 409, 422, 429, 502, 503, 504),
+    )
+    @admin
+    async def rollback(
+        request: Request,
+        response: Response,
+        caller: AdminCaller,
+        training: TrainingDep,
+        body: RollbackRequest | None = None,
+    ) -> Response:
+        command = InternalRollbackRequest(
+            **(body or RollbackRequest()).model_dump(), actor=caller.subject
+        )
+        answer = await training.call(
+            "POST", "/v1/models/rollback", content=command.model_dump_json(), headers=_JSON
+        )
+        training.parse(answer, PromotionResponse)
+        return _relay(answer)
+
+
+_JSON = {"Content-Type": "application/json"}
 
 
 def build_router(limiter: Limiter, settings: GatewaySettings) -> APIRouter:
-    """Routes for training."""
-    return APIRouter()
+    """Admin routes for data, training and the production alias; limited per caller."""
+    router = APIRouter(tags=["training"])
+    admin = limiter.limit(settings.rate_limit_admin, key_func=subject_key)
+    _ingest_routes(router, admin, settings)
+    _job_routes(router, admin)
+    _model_routes(router, admin)
+    return router

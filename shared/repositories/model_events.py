@@ -1,0 +1,80 @@
+"""SQL for the audit trail of registry alias moves, and the lock that serialises them."""
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+
+Connection = asyncpg.Connection | PoolConnectionProxy
+_COLUMNS = "id, at, model_name, alias, action, from_version, to_version, forced, reason, actor"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelEvent:
+    """One move of an alias: who moved it, from which version to which, and why."""
+
+    id: int
+    at: datetime
+    model_name: str
+    alias: str
+    action: str
+    from_version: str | None
+    to_version: str | None
+    forced: bool
+    reason: str | None
+    actor: str | None
+
+
+@contextlib.asynccontextmanager
+async def alias_lock(pool: asyncpg.Pool, model_name: str) -> AsyncIterator[Connection]:
+    """Hold a Postgres advisory lock per model so replicas never move an alias concurrently."""
+    async with pool.acquire() as conn:
+        await conn.execute("SELECT pg_advisory_lock(hashtext($1))", f"alias:{model_name}")
+        try:
+            yield conn
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", f"alias:{model_name}")
+
+
+async def record_event(
+    conn: Connection | asyncpg.Pool,
+    *,
+    model_name: str,
+    alias: str,
+    action: str,
+    from_version: str | None,
+    to_version: str | None,
+    forced: bool = False,
+    reason: str | None = None,
+    actor: str | None = None,
+) -> ModelEvent:
+    """Append an alias move to the audit trail."""
+    record = await conn.fetchrow(
+        "INSERT INTO model_events"
+        " (model_name, alias, action, from_version, to_version, forced, reason, actor)"
+        f" VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {_COLUMNS}",
+        model_name,
+        alias,
+        action,
+        from_version,
+        to_version,
+        forced,
+        reason,
+        actor,
+    )
+    assert record is not None
+    return ModelEvent(**dict(record))
+
+
+async def list_events(pool: asyncpg.Pool, *, model_name: str, limit: int = 50) -> list[ModelEvent]:
+    """The most recent alias moves of a model, newest first."""
+    records = await pool.fetch(
+        f"SELECT {_COLUMNS} FROM model_events WHERE model_name = $1 ORDER BY at DESC, id DESC"
+        " LIMIT $2",
+        model_name,
+        limit,
+    )
+    return [ModelEvent(**dict(record)) for record in records]
