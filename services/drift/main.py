@@ -8,10 +8,26 @@ from fastapi import FastAPI, Request
 
 from services.drift import router
 from services.drift.config import DriftSettings
+from services.drift.detector import DriftThresholds
+from services.drift.reference import RegistryReferences
+from services.drift.retraining import TrainingClient
+from services.drift.scheduler import CheckScheduler
+from services.drift.service import CheckPolicy, DriftMonitor
 from shared.app import create_service_app
 from shared.db import create_pool, ping
+from shared.http import create_http_client
 from shared.logs import configure_logging
 from shared.registry import configure_mlflow
+
+
+def thresholds(settings: DriftSettings) -> DriftThresholds:
+    """The decision rule the environment configures."""
+    return DriftThresholds(
+        alpha=settings.drift_alpha,
+        effect_threshold=settings.drift_effect_threshold,
+        psi_threshold=settings.drift_psi_threshold,
+        min_samples=settings.drift_min_samples,
+    )
 
 
 @contextlib.asynccontextmanager
@@ -24,10 +40,33 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         max_size=settings.db_pool_max_size,
         timeout=settings.db_connect_timeout_s,
     )
+    http_client = create_http_client(timeout_s=settings.drift_training_timeout_s)
+    monitor = DriftMonitor(
+        pool=pool,
+        references=RegistryReferences(
+            tracking_uri=settings.mlflow_tracking_uri,
+            model_name=settings.model_name,
+            thresholds=thresholds(settings),
+            categorical=settings.drift_categorical_columns,
+            cache_size=settings.drift_reference_cache_size,
+        ),
+        training=TrainingClient(http_client, settings.training_url),
+        model_name=settings.model_name,
+        policy=CheckPolicy.from_settings(settings),
+    )
+    scheduler = None
+    if settings.drift_check_interval_s > 0:
+        scheduler = CheckScheduler(monitor=monitor, interval_s=settings.drift_check_interval_s)
+        scheduler.start()
     app.state.pool = pool
+    app.state.monitor = monitor
+    app.state.scheduler = scheduler
     try:
         yield
     finally:
+        if scheduler is not None:
+            await scheduler.stop()
+        await http_client.aclose()
         await pool.close()
 
 
@@ -37,7 +76,7 @@ async def readiness(request: Request) -> dict[str, dict[str, Any]]:
 
 
 def create_app(settings: DriftSettings | None = None) -> FastAPI:
-    """Build the training app from explicit settings (or the environment)."""
+    """Build the drift app from explicit settings (or the environment)."""
     settings = settings or DriftSettings()
     configure_logging(service="drift", level=settings.log_level)
     app = create_service_app(

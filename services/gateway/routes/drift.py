@@ -1,11 +1,101 @@
-"""Gateway routes for drift (being built)."""
+"""Drift check routes (admin), forwarded to the drift service."""
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Request, Response
 from slowapi import Limiter
 
 from services.gateway.config import GatewaySettings
+from services.gateway.dependencies import AdminCaller, DriftDep
+from services.gateway.ratelimit import subject_key
+from shared.errors import responses
+from shared.schemas_drift import DriftCheckRequest, DriftReport, DriftReportList
+
+# A check over a window of a million predictions takes seconds; give it room beyond the
+# default upstream timeout so a slow but healthy check is not cut off as a 504.
+CHECK_TIMEOUT_S = 120.0
+_UPSTREAM = (429, 502, 503, 504)
+
+CHECK_DESCRIPTION = """
+Runs a drift check now on the production model and returns its report (also stored, see
+`GET /v1/drift/reports`).
+
+**Window**: the newest `window.last_n` served predictions, those since `window.since`, or the
+newest `last_n` of those since `since`; without `window`, the service default (newest 10,000).
+Shadow predictions never count. Windows are capped at the service's maximum (default
+1,000,000 newest rows; no random sampling).
+
+**Tests**: each input feature (`idade`, `renda_anual`) and the predicted probability are
+compared with the reference sample logged when the production version was trained: a
+two-sample Kolmogorov–Smirnov test (chi-square for categorical columns) plus an effect size
+(Wasserstein distance divided by the reference standard deviation; PSI for categorical). A
+column drifts when its p-value is below `alpha / number_of_columns` (default alpha 0.05)
+**and** its effect size is above its threshold (default 0.1; PSI 0.2). Fewer than 200 rows
+on either side gives `insufficient_data` for that column.
+
+**Live performance**: accuracy and ROC AUC of the served decisions that received feedback in
+the window; below the accuracy floor (default 0.85, with at least 200 outcomes) is `degraded`.
+
+**Verdict**: `degraded`, else `drift`, else `insufficient_data`, else `no_drift`.
+**Action**: on `drift` or `degraded` (and `trigger` not false) training is asked for a new
+model: `training_requested`, `training_busy` (a job is already queued or running),
+`training_unavailable`, or `cooldown` when a training request was made recently (default
+1 hour). `no_reference` when the production version has no reference sample. Needs scope
+`admin`.
+"""
 
 
 def build_router(limiter: Limiter, settings: GatewaySettings) -> APIRouter:
-    """Routes for drift."""
-    return APIRouter()
+    """Run drift checks and read their reports; limited per admin."""
+    router = APIRouter(tags=["monitoring"])
+    per_caller = limiter.limit(settings.rate_limit_admin, key_func=subject_key)
+    check_timeout_s = max(settings.upstream_timeout_s, CHECK_TIMEOUT_S)
+
+    @router.post(
+        "/v1/drift/checks",
+        response_model=DriftReport,
+        summary="Run a drift check now",
+        description=CHECK_DESCRIPTION,
+        responses=responses(400, 401, 403, 422, *_UPSTREAM),
+    )
+    @per_caller
+    async def run_check(
+        request: Request,
+        response: Response,
+        caller: AdminCaller,
+        drift: DriftDep,
+        body: Annotated[DriftCheckRequest | None, Body()] = None,
+    ) -> DriftReport:
+        return await drift.json(
+            "POST",
+            "/v1/drift/checks",
+            DriftReport,
+            content=(body or DriftCheckRequest()).model_dump_json(exclude_none=True),
+            headers={"Content-Type": "application/json"},
+            timeout=check_timeout_s,
+        )
+
+    @router.get(
+        "/v1/drift/reports",
+        response_model=DriftReportList,
+        summary="Recent drift reports",
+        description="The newest drift reports of the production model, newest first (`limit` "
+        "1–200, default 20), whether the check ran on schedule, from a CronJob or Airflow, or "
+        "through `POST /v1/drift/checks`. Each has the window, sizes, per-feature statistics, "
+        "p-values and effect sizes, live performance, verdict and the action taken. Needs "
+        "scope `admin`.",
+        responses=responses(401, 403, 422, *_UPSTREAM),
+    )
+    @per_caller
+    async def list_reports(
+        request: Request,
+        response: Response,
+        caller: AdminCaller,
+        drift: DriftDep,
+        limit: Annotated[int, Query(ge=1, le=200, description="How many reports")] = 20,
+    ) -> DriftReportList:
+        return await drift.json(
+            "GET", "/v1/drift/reports", DriftReportList, params={"limit": limit}
+        )
+
+    return router

@@ -1,0 +1,146 @@
+"""The production version's reference sample, turned into a ready DriftDetector.
+
+Training logs, with every run, the artifact `reference/reference.csv`: a random sample of
+its training inputs (up to 5,000 rows) with the model's predicted probability for each.
+The alias `production` is resolved on every check (one registry call) so a promotion or a
+rollback is seen at once; the sample of a version is downloaded once and its detector kept
+(a version's run never changes), for the few most recent versions.
+"""
+
+import logging
+import tempfile
+from collections import OrderedDict
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Protocol
+
+import anyio
+import pandas as pd
+
+from services.drift.detector import DriftDetector, DriftThresholds
+from services.drift.errors import RegistryUnavailable
+from shared import registry
+from shared.contract import FEATURES
+
+logger = logging.getLogger(__name__)
+
+REFERENCE_ARTIFACT = "reference/reference.csv"
+PREDICTION_COLUMN = "probability"
+REFERENCE_COLUMNS = (*FEATURES, PREDICTION_COLUMN)
+_NOT_FOUND = frozenset({"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"})
+
+
+@dataclass(frozen=True)
+class ProductionReference:
+    """The production version and its detector; no detector when it has no usable sample."""
+
+    model_name: str
+    version: str
+    detector: DriftDetector | None
+    size: int = 0
+    problem: str | None = None
+
+
+class ReferenceSource(Protocol):
+    """Where a check gets the production version and its reference."""
+
+    async def production(self) -> ProductionReference | None:
+        """The current production version's reference, or None when no version is in production."""
+        ...
+
+
+class RegistryReferences:
+    """References read from the MLflow registry, with a per-version cache of detectors."""
+
+    def __init__(
+        self,
+        *,
+        tracking_uri: str,
+        model_name: str,
+        thresholds: DriftThresholds,
+        categorical: Collection[str] = (),
+        cache_size: int = 4,
+    ) -> None:
+        self.tracking_uri = tracking_uri
+        self.model_name = model_name
+        self.thresholds = thresholds
+        self.categorical = tuple(categorical)
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, ProductionReference] = OrderedDict()
+
+    async def production(self) -> ProductionReference | None:
+        """Resolve `production`, then return its cached detector or build one from its sample."""
+        version = await anyio.to_thread.run_sync(self._resolve)
+        if version is None:
+            return None
+        cached = self._cache.get(version.version)
+        if cached is not None:
+            self._cache.move_to_end(version.version)
+            return cached
+        reference = await anyio.to_thread.run_sync(partial(self._load, version))
+        # A missing sample is not cached: a later check may find it (or the registry back).
+        if reference.detector is not None:
+            self._cache[version.version] = reference
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return reference
+
+    def _resolve(self) -> registry.VersionInfo | None:
+        try:
+            return registry.resolve_alias(
+                registry.client(self.tracking_uri),
+                name=self.model_name,
+                alias=registry.PRODUCTION,
+            )
+        except Exception as exc:  # whatever the client raises, the registry is not usable
+            raise RegistryUnavailable(
+                "model registry unavailable", details={"reason": type(exc).__name__}
+            ) from exc
+
+    def _load(self, version: registry.VersionInfo) -> ProductionReference:
+        def missing(problem: str) -> ProductionReference:
+            logger.warning(
+                "no drift reference", extra={"version": version.version, "problem": problem}
+            )
+            return ProductionReference(self.model_name, version.version, None, problem=problem)
+
+        if not version.run_id:
+            return missing("the version has no training run")
+        try:
+            frame = self._download(version.run_id)
+        except FileNotFoundError:
+            return missing(f"run {version.run_id} has no {REFERENCE_ARTIFACT}")
+        absent = [name for name in REFERENCE_COLUMNS if name not in frame.columns]
+        if absent:
+            return missing(f"{REFERENCE_ARTIFACT} lacks column(s): {', '.join(absent)}")
+        try:
+            detector = DriftDetector(
+                {name: frame[name].to_numpy() for name in REFERENCE_COLUMNS},
+                thresholds=self.thresholds,
+                categorical=self.categorical,
+            )
+        except ValueError as exc:
+            return missing(f"{REFERENCE_ARTIFACT} is unusable: {exc}")
+        return ProductionReference(self.model_name, version.version, detector, size=len(frame))
+
+    def _download(self, run_id: str) -> pd.DataFrame:
+        """The run's reference sample; FileNotFoundError when the run has none."""
+        import mlflow.artifacts
+
+        with tempfile.TemporaryDirectory(prefix="drift-reference-") as folder:
+            try:
+                path = mlflow.artifacts.download_artifacts(
+                    run_id=run_id,
+                    artifact_path=REFERENCE_ARTIFACT,
+                    dst_path=folder,
+                    tracking_uri=self.tracking_uri,
+                )
+            except Exception as exc:  # the client's errors differ by store; sort them by code
+                if getattr(exc, "error_code", "") in _NOT_FOUND:
+                    raise FileNotFoundError(REFERENCE_ARTIFACT) from exc
+                raise RegistryUnavailable(
+                    "model registry unavailable", details={"reason": type(exc).__name__}
+                ) from exc
+            return pd.read_csv(Path(path))
