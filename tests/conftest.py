@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from ops import devstack
+from shared.db import create_pool
 from shared.migrations import apply_migrations
 
 RUN_ID = uuid.uuid4().hex[:8]
@@ -109,8 +110,7 @@ def trained_model(database_dsn: str, mlflow_uri: str, model_name: str) -> str:
 @pytest.fixture
 async def db_pool(database_dsn: str) -> AsyncIterator[asyncpg.Pool]:
     """A pool on the run's database, with every table emptied first (but the model's features)."""
-    pool = await asyncpg.create_pool(database_dsn, min_size=1, max_size=4)
-    assert pool is not None
+    pool = await create_pool(database_dsn, min_size=1, max_size=4)
     await pool.execute(f"TRUNCATE {', '.join(t for t in TABLES if t != 'features')}")
     yield pool
     await pool.close()

@@ -2,6 +2,7 @@
 
 from typing import Annotated
 
+import asyncpg
 from fastapi import Depends, Header, Request
 
 from services.inference.config import InferenceSettings
@@ -19,6 +20,11 @@ def _settings(request: Request) -> InferenceSettings:
     return settings
 
 
+def _pool(request: Request) -> asyncpg.Pool:
+    pool: asyncpg.Pool = request.app.state.pool
+    return pool
+
+
 def _caller(
     x_subject: Annotated[str | None, Header(max_length=128, include_in_schema=False)] = None,
 ) -> Caller:
@@ -27,4 +33,5 @@ def _caller(
 
 ScorerDep = Annotated[Scorer, Depends(_scorer)]
 SettingsDep = Annotated[InferenceSettings, Depends(_settings)]
+PoolDep = Annotated[asyncpg.Pool, Depends(_pool)]
 CallerDep = Annotated[Caller, Depends(_caller)]

@@ -1,6 +1,6 @@
 """Inference errors."""
 
-from shared.errors import NotFound, ServiceUnavailable
+from shared.errors import Conflict, NotFound, ServiceUnavailable
 
 
 class ModelNotLoaded(ServiceUnavailable):
@@ -12,3 +12,11 @@ class ModelNotLoaded(ServiceUnavailable):
 
 class ModelVersionNotFound(NotFound):
     error_type = "model_not_found"
+
+
+class PredictionNotFound(NotFound):
+    error_type = "prediction_not_found"
+
+
+class FeedbackAlreadyRecorded(Conflict):
+    error_type = "feedback_already_recorded"

@@ -10,10 +10,12 @@ from fastapi import FastAPI, Request
 
 from services.inference.batching import MicroBatcher
 from services.inference.config import InferenceSettings
+from services.inference.experiments import ExperimentState
 from services.inference.model_registry import ModelHolder, RegistrySource
 from services.inference.prediction_log import PredictionLogWriter
 from services.inference.router import router
 from services.inference.service import Scorer
+from services.inference.shadow import ShadowScorer
 from shared.app import create_service_app
 from shared.db import create_pool, ping
 from shared.logs import configure_logging
@@ -22,10 +24,13 @@ from shared.registry import PRODUCTION, configure_mlflow
 logger = logging.getLogger(__name__)
 
 
-async def _poll_registry(holder: ModelHolder, interval_s: float) -> None:
+async def _poll_registry(
+    holder: ModelHolder, experiments: ExperimentState, interval_s: float
+) -> None:
     while True:
         await asyncio.sleep(interval_s)
         await holder.refresh(PRODUCTION)
+        await experiments.refresh()
 
 
 @contextlib.asynccontextmanager
@@ -48,8 +53,20 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     holder = ModelHolder(
         source=RegistrySource(settings.mlflow_tracking_uri), model_name=settings.model_name
     )
+    experiments = ExperimentState(pool=pool, holder=holder, model_name=settings.model_name)
     await holder.refresh(PRODUCTION)
-    poller = asyncio.create_task(_poll_registry(holder, settings.inference_reload_interval_s))
+    await experiments.refresh()
+    shadow = ShadowScorer(
+        log_writer=writer,
+        threshold=settings.inference_threshold,
+        max_pending=settings.inference_shadow_max_pending,
+        max_batch=settings.inference_shadow_batch_size,
+        linger_s=settings.inference_shadow_linger_s,
+    )
+    shadow.start()
+    poller = asyncio.create_task(
+        _poll_registry(holder, experiments, settings.inference_reload_interval_s)
+    )
     app.state.pool = pool
     app.state.scorer = Scorer(
         holder=holder,
@@ -57,11 +74,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         log_writer=writer,
         threshold=settings.inference_threshold,
         log_each=settings.inference_log_predictions,
+        experiments=experiments,
+        shadow=shadow,
     )
     try:
         yield
     finally:
         poller.cancel()
+        await shadow.stop()
         await writer.stop()
         await pool.close()
 

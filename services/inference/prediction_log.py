@@ -38,6 +38,9 @@ class PredictionLogWriter:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        # One flush at a time: a caller that asks for a flush returns only once rows popped
+        # by a flush already in progress are written too.
+        self._flush_lock = asyncio.Lock()
 
     def submit(self, row: PredictionRow) -> None:
         """Queue a row; never blocks the request."""
@@ -82,6 +85,10 @@ class PredictionLogWriter:
 
     async def flush(self) -> bool:
         """Write all buffered rows; on failure they stay buffered for the next try."""
+        async with self._flush_lock:
+            return await self._drain()
+
+    async def _drain(self) -> bool:
         while self._rows:
             batch = [self._rows.popleft() for _ in range(min(self.batch_size, len(self._rows)))]
             try:

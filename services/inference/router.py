@@ -3,7 +3,8 @@
 from fastapi import APIRouter
 
 from services.inference import service
-from services.inference.dependencies import CallerDep, ScorerDep
+from services.inference.dependencies import CallerDep, PoolDep, ScorerDep
+from services.inference.feedback import record_feedback
 from services.inference.schemas import ReloadResponse
 from shared.registry import CHALLENGER, PRODUCTION
 from shared.schemas import (
@@ -14,6 +15,7 @@ from shared.schemas import (
     PredictRequest,
     ServedModel,
 )
+from shared.schemas_experiments import FeedbackReceipt, FeedbackRequest
 
 router = APIRouter(tags=["inference"])
 
@@ -47,11 +49,23 @@ async def models(scorer: ScorerDep) -> ModelsResponse:
     return ModelsResponse(production=served[PRODUCTION], challenger=served[CHALLENGER])
 
 
-@router.post("/admin/reload", summary="Re-read the registry aliases now")
+@router.post("/v1/feedback", status_code=202, summary="Report a prediction's actual outcome")
+async def feedback(body: FeedbackRequest, scorer: ScorerDep, pool: PoolDep) -> FeedbackReceipt:
+    return await record_feedback(pool=pool, log_writer=scorer.log_writer, request=body)
+
+
+@router.post("/admin/reload", summary="Re-read the registry aliases and the experiment now")
 async def reload(scorer: ScorerDep) -> ReloadResponse:
     swapped = {PRODUCTION: await scorer.holder.refresh(PRODUCTION)}
+    live = await scorer.experiments.refresh() if scorer.experiments else None
     versions = {}
     for alias in (PRODUCTION, CHALLENGER):
         model = scorer.holder.get(alias)
         versions[alias] = model.version if model else None
-    return ReloadResponse(swapped=swapped, versions=versions, last_error=scorer.holder.last_error)
+    return ReloadResponse(
+        swapped=swapped,
+        versions=versions,
+        last_error=scorer.holder.last_error,
+        experiment_id=live.id if live else None,
+        experiment_mode=live.mode if live else None,
+    )

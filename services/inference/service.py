@@ -11,11 +11,13 @@ from prometheus_client import Counter, Histogram
 
 from services.inference.batching import MicroBatcher
 from services.inference.errors import ModelNotLoaded
-from services.inference.model_registry import LoadedModel, ModelHolder, as_rows
+from services.inference.experiments import ExperimentState, Route, assignment_unit
+from services.inference.model_registry import ModelHolder, as_rows
 from services.inference.prediction_log import PredictionLogWriter
+from services.inference.shadow import ShadowScorer
 from shared.registry import PRODUCTION
 from shared.repositories.predictions import PredictionRow
-from shared.schemas import ModelRef, PredictionResponse, PredictRequest
+from shared.schemas import ModelRef, PredictionResponse, PredictRequest, Variant
 
 logger = logging.getLogger("services.inference.predictions")
 
@@ -53,13 +55,20 @@ class Scorer:
     log_writer: PredictionLogWriter
     threshold: float = 0.5
     log_each: bool = True
+    experiments: ExperimentState | None = None
+    shadow: ShadowScorer | None = None
 
-    def model_for(self, *, request: PredictRequest, caller: Caller) -> LoadedModel:
-        """The model that answers this request."""
+    def model_for(self, *, request: PredictRequest, caller: Caller) -> Route:
+        """The model that answers this request (and the one that shadows it, if any)."""
         model = self.holder.get(PRODUCTION)
         if model is None:
             raise ModelNotLoaded(PRODUCTION)
-        return model
+        if self.experiments is None:
+            return Route(model)
+        unit = assignment_unit(
+            customer_id=request.customer_id, subject=caller.subject, request_id=caller.request_id
+        )
+        return self.experiments.route(production=model, unit=unit)
 
 
 async def predict_one(
@@ -67,11 +76,11 @@ async def predict_one(
 ) -> PredictionResponse:
     """Score one customer."""
     started = time.perf_counter()
-    model = scorer.model_for(request=request, caller=caller)
-    probability = await scorer.batcher.score(model, request.idade, request.renda_anual)
+    route = scorer.model_for(request=request, caller=caller)
+    probability = await scorer.batcher.score(route.model, request.idade, request.renda_anual)
     return _record(
         scorer=scorer,
-        model=model,
+        route=route,
         request=request,
         caller=caller,
         probability=probability,
@@ -84,7 +93,8 @@ async def predict_many(
 ) -> list[PredictionResponse]:
     """Score a batch in order; each instance is routed like a single request."""
     started = time.perf_counter()
-    models = [scorer.model_for(request=r, caller=caller) for r in requests]
+    routes = [scorer.model_for(request=r, caller=caller) for r in requests]
+    models = [route.model for route in routes]
     probabilities = [0.0] * len(requests)
     for model in {id(m): m for m in models}.values():
         idx = [i for i, m in enumerate(models) if m is model]
@@ -94,46 +104,48 @@ async def predict_many(
             probabilities[i] = float(p)
     latency = (time.perf_counter() - started) / len(requests)
     return [
-        _record(scorer=scorer, model=m, request=r, caller=caller, probability=p, latency_s=latency)
-        for m, r, p in zip(models, requests, probabilities, strict=True)
+        _record(scorer=scorer, route=rt, request=r, caller=caller, probability=p, latency_s=latency)
+        for rt, r, p in zip(routes, requests, probabilities, strict=True)
     ]
 
 
 def _record(
     *,
     scorer: Scorer,
-    model: LoadedModel,
+    route: Route,
     request: PredictRequest,
     caller: Caller,
     probability: float,
     latency_s: float,
 ) -> PredictionResponse:
-    variant = "challenger" if model.alias != PRODUCTION else "production"
+    model = route.model
+    variant: Variant = "challenger" if model.alias != PRODUCTION else "production"
     prediction_id = uuid.uuid4()
     label = probability >= scorer.threshold
     latency_ms = latency_s * 1000
     PREDICTIONS.labels(variant, model.version).inc()
     LATENCY.labels(variant).observe(latency_s)
     CONFIDENCE.labels(variant).observe(probability)
-    scorer.log_writer.submit(
-        PredictionRow(
-            id=prediction_id,
-            created_at=datetime.now(UTC),
-            model_name=model.name,
-            model_version=model.version,
-            variant=variant,
-            shadow=False,
-            experiment_id=None,
-            idade=request.idade,
-            renda_anual=request.renda_anual,
-            probability=probability,
-            label=label,
-            latency_ms=latency_ms,
-            request_id=caller.request_id,
-            subject=caller.subject,
-            customer_id=request.customer_id,
-        )
+    row = PredictionRow(
+        id=prediction_id,
+        created_at=datetime.now(UTC),
+        model_name=model.name,
+        model_version=model.version,
+        variant=variant,
+        shadow=False,
+        experiment_id=route.experiment_id,
+        idade=request.idade,
+        renda_anual=request.renda_anual,
+        probability=probability,
+        label=label,
+        latency_ms=latency_ms,
+        request_id=caller.request_id,
+        subject=caller.subject,
+        customer_id=request.customer_id,
     )
+    scorer.log_writer.submit(row)
+    if route.shadow is not None and scorer.shadow is not None:
+        scorer.shadow.submit(row, route.shadow)
     if scorer.log_each:
         logger.info(
             "prediction",

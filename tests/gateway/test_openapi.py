@@ -1,12 +1,14 @@
 """The OpenAPI document is what integrators read: every public route fully described."""
 
+from typing import Any
+
 from services.gateway.main import create_app
 from tests.gateway.conftest import gateway_settings
 
 OPERATIONS = ("get", "post", "put", "delete", "patch")
 
 
-def _document() -> dict:  # type: ignore[type-arg]
+def _document() -> dict[str, Any]:
     return create_app(gateway_settings("postgresql://unused@127.0.0.1:1/x", None)).openapi()
 
 

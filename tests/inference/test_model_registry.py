@@ -1,5 +1,6 @@
 """Loading from the real MLflow registry; a failed load keeps the old model."""
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -34,7 +35,8 @@ async def test_a_failed_load_keeps_the_old_model(
         raise OSError("artifact store unreachable")
 
     # Pretend the alias moved, and make the next load fail.
-    holder._models[registry.PRODUCTION] = before.__class__(**{**before.__dict__, "version": "0"})  # type: ignore[union-attr]
+    assert before is not None
+    holder._models[registry.PRODUCTION] = dataclasses.replace(before, version="0")
     holder.source = RegistrySource(mlflow_uri, loader=corrupt_loader)
     assert await holder.refresh() is False
     assert holder.get(registry.PRODUCTION).version == "0"  # type: ignore[union-attr]

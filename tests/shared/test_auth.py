@@ -50,4 +50,4 @@ def test_gateway_refuses_to_start_with_a_weak_secret() -> None:
     from services.gateway.config import GatewaySettings
 
     with pytest.raises(ValidationError, match="JWT_SECRET"):
-        GatewaySettings(environment="prod", jwt_secret="weak")  # type: ignore[arg-type]
+        GatewaySettings(environment="prod", jwt_secret="weak")

@@ -32,7 +32,7 @@ def _app(readiness_status: str = "up") -> FastAPI:
         description="d",
         settings=BaseServiceSettings(),
         lifespan=None,
-        readiness=readiness,  # type: ignore[arg-type]
+        readiness=readiness,
     )
     router = APIRouter()
 

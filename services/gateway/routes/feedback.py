@@ -1,11 +1,49 @@
-"""Gateway routes for feedback (being built)."""
+"""Outcome reporting, forwarded to the inference service."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 from slowapi import Limiter
 
 from services.gateway.config import GatewaySettings
+from services.gateway.dependencies import InferenceDep, PredictCaller
+from services.gateway.ratelimit import ip_key, subject_key
+from shared.errors import responses
+from shared.schemas_experiments import FeedbackReceipt, FeedbackRequest
 
 
 def build_router(limiter: Limiter, settings: GatewaySettings) -> APIRouter:
-    """Routes for feedback."""
-    return APIRouter()
+    """The feedback route; limited like predictions, per caller and per client IP."""
+    router = APIRouter(tags=["predictions"])
+    per_caller = limiter.limit(settings.rate_limit_predict, key_func=subject_key)
+    per_ip = limiter.limit(settings.rate_limit_per_ip, key_func=ip_key)
+
+    @router.post(
+        "/v1/feedback",
+        status_code=202,
+        response_model=FeedbackReceipt,
+        summary="Report what the customer actually did",
+        description="Stores the real outcome (`comprou_produto`) of a prediction served "
+        "earlier, identified by the `prediction_id` of its answer. The outcome feeds live "
+        "accuracy, A/B test results and, as a labelled row, the next training run. Predictions "
+        "are stored within about 0.2 s of being answered: an outcome sent sooner may get 404 "
+        "and can be retried. 404 for an unknown `prediction_id`; 409 when that prediction "
+        "already has an outcome (outcomes are final). Needs scope `predict`.",
+        responses=responses(400, 401, 403, 404, 409, 413, 422, 429, 502, 503, 504),
+    )
+    @per_caller
+    @per_ip
+    async def feedback(
+        request: Request,
+        response: Response,
+        body: FeedbackRequest,
+        caller: PredictCaller,
+        inference: InferenceDep,
+    ) -> FeedbackReceipt:
+        return await inference.json(
+            "POST",
+            "/v1/feedback",
+            FeedbackReceipt,
+            content=body.model_dump_json(),
+            headers={"X-Subject": caller.pseudonym, "Content-Type": "application/json"},
+        )
+
+    return router

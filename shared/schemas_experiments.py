@@ -1,0 +1,213 @@
+"""Cross-service models for A/B and shadow experiments and for reported outcomes."""
+
+from datetime import datetime
+from typing import Any, Literal, Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from shared.schemas import Variant
+
+ExperimentMode = Literal["ab", "shadow"]
+Recommendation = Literal["promote", "keep", "not_enough_data"]
+ComparedMetric = Literal["accuracy", "conversion"]
+
+
+class StartExperimentRequest(BaseModel):
+    """Start an experiment: a registered version becomes the `challenger`."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"challenger_version": "4", "traffic": 0.2, "mode": "ab"},
+                {"challenger_version": "4", "mode": "shadow"},
+            ]
+        },
+    )
+
+    challenger_version: str = Field(
+        pattern=r"^[1-9][0-9]{0,8}$",
+        description="Registry version to test; must exist and differ from production",
+    )
+    traffic: float | None = Field(
+        default=None,
+        strict=True,
+        gt=0.0,
+        lt=1.0,
+        allow_inf_nan=False,
+        description="Mode `ab` only: share of customers (0 < traffic < 1) the challenger answers",
+    )
+    mode: ExperimentMode = Field(
+        default="ab",
+        description="`ab` splits customers between the models; `shadow` has the challenger "
+        "score every request after production has answered, and never answer",
+    )
+    reason: str | None = Field(default=None, max_length=500, description="Why, for the record")
+
+    @field_validator("challenger_version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        # Registry versions are integers; accept 4 as well as "4".
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @model_validator(mode="after")
+    def _traffic_fits_mode(self) -> Self:
+        if self.mode == "ab" and self.traffic is None:
+            raise ValueError("traffic is required in mode 'ab': the challenger's share (0 to 1)")
+        if self.mode == "shadow" and self.traffic is not None:
+            raise ValueError(
+                "traffic does not apply to mode 'shadow': the challenger scores every request "
+                "and answers none; omit it"
+            )
+        return self
+
+
+class ExperimentView(BaseModel):
+    """An experiment as recorded."""
+
+    id: UUID
+    model_name: str
+    production_version: str = Field(description="Production version when it started")
+    challenger_version: str
+    traffic: float = Field(description="Share of customers the challenger answers (0 in shadow)")
+    mode: ExperimentMode
+    started_at: datetime
+    ended_at: datetime | None = None
+    outcome: str | None = Field(default=None, examples=["stopped", "promoted"])
+    active: bool
+
+
+class VariantResults(BaseModel):
+    """What one variant served and how its answers turned out."""
+
+    variant: Variant
+    model_version: str
+    predictions: int = Field(description="Answers served (shadow: scored) in the experiment")
+    share: float | None = Field(description="Realised share of the experiment's answers")
+    outcomes: int = Field(description="Outcomes received (shadow: on requests both scored)")
+    accuracy: float | None = Field(description="Correct predictions among the outcomes")
+    conversion_rate: float | None = Field(description="Purchases among the outcomes")
+    still_needed: int = Field(description="More outcomes needed to detect the configured effect")
+
+
+class Comparison(BaseModel):
+    """Challenger minus production on one rate: interval and two-sided z-test."""
+
+    metric: ComparedMetric
+    rate_production: float | None
+    rate_challenger: float | None
+    difference: float | None = Field(description="Challenger rate minus production rate")
+    ci_low: float | None
+    ci_high: float | None
+    confidence: float
+    z: float | None
+    p_value: float | None
+
+
+class SampleSize(BaseModel):
+    """Outcomes each variant needs to detect the minimum effect with the configured power."""
+
+    metric: ComparedMetric
+    baseline_rate: float = Field(description="Production's rate (0.5 until outcomes arrive)")
+    minimum_detectable_effect: float
+    alpha: float
+    power: float
+    needed_per_variant: int
+
+
+class ShadowAgreement(BaseModel):
+    """Both models on the same requests (shadow mode only)."""
+
+    requests: int = Field(description="Answers served during the experiment")
+    shadowed: int = Field(description="Of those, scored by the challenger too")
+    agreement_rate: float | None = Field(description="Same decision from both models")
+    paired_outcomes: int
+    only_production_correct: int
+    only_challenger_correct: int
+    mcnemar_p_value: float | None = Field(
+        description="Exact McNemar test on the requests where exactly one model was right"
+    )
+
+
+class ExperimentResults(BaseModel):
+    """Per-variant results, the significance test and what to do next."""
+
+    experiment: ExperimentView
+    variants: list[VariantResults]
+    primary_metric: ComparedMetric
+    comparisons: list[Comparison]
+    sample_size: SampleSize
+    recommendation: Recommendation
+    summary: str = Field(description="The recommendation in one sentence")
+    shadow: ShadowAgreement | None = None
+
+
+class PromoteChallengerRequest(BaseModel):
+    """Conclude the experiment by promoting the challenger to production."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"reason": "won the A/B test", "force": False}]},
+    )
+
+    reason: str | None = Field(default=None, max_length=500)
+    force: bool = Field(
+        default=False,
+        description="Promote even when the results do not recommend it",
+    )
+
+
+class ChallengerPromotion(BaseModel):
+    """The production alias move that concluded the experiment (undo: rollback)."""
+
+    action: Literal["promote"]
+    version: str = Field(description="Now in production: the former challenger")
+    previous_version: str | None = Field(description="Production before; rollback restores it")
+    forced: bool
+    reason: str
+    inference_reloaded: bool = Field(description="Whether inference confirmed the reload")
+
+
+class PromoteChallengerResponse(BaseModel):
+    """The concluded experiment, its final results and the promotion that ended it."""
+
+    experiment: ExperimentView
+    results: ExperimentResults
+    promotion: ChallengerPromotion
+
+
+class FeedbackRequest(BaseModel):
+    """The actual outcome for a prediction served earlier."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"prediction_id": "0b8f0a57-3f5e-4a53-9b58-1e0f6f1f3f7e", "comprou_produto": True}
+            ]
+        },
+    )
+
+    prediction_id: UUID = Field(description="`prediction_id` from the prediction response")
+    comprou_produto: bool = Field(strict=True, description="Did the customer buy?")
+
+
+class FeedbackReceipt(BaseModel):
+    """The outcome is stored and the labelled row joins the training data."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "prediction_id": "0b8f0a57-3f5e-4a53-9b58-1e0f6f1f3f7e",
+                    "comprou_produto": True,
+                    "received_at": "2025-01-01T12:00:00Z",
+                }
+            ]
+        }
+    )
+
+    prediction_id: UUID
+    comprou_produto: bool
+    received_at: datetime
