@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from prometheus_fastapi_instrumentator import Instrumentator
 
 from shared.config import BaseServiceSettings
+from shared.db import ping
 from shared.errors import install_error_handlers
 from shared.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 
@@ -47,6 +48,11 @@ def create_service_app(
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health_router(readiness))
     return app
+
+
+async def postgres_readiness(request: Request) -> dict[str, dict[str, Any]]:
+    """Readiness for services whose only hard dependency is Postgres (`app.state.pool`)."""
+    return {"postgres": await ping(request.app.state.pool)}
 
 
 def health_router(readiness: ReadinessCheck) -> APIRouter:

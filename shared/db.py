@@ -5,6 +5,7 @@ from typing import Any
 
 import asyncpg
 
+from shared.config import BaseServiceSettings
 from shared.errors import ServiceUnavailable
 
 
@@ -32,6 +33,16 @@ async def create_pool(
         ) from exc
     assert pool is not None
     return pool
+
+
+async def pool_for(settings: BaseServiceSettings) -> asyncpg.Pool:
+    """The service's pool, sized and timed out as its settings say."""
+    return await create_pool(
+        settings.database_url,
+        min_size=settings.db_pool_min_size,
+        max_size=settings.db_pool_max_size,
+        timeout=settings.db_connect_timeout_s,
+    )
 
 
 async def ping(pool: asyncpg.Pool, *, timeout: float = 1.0) -> dict[str, Any]:

@@ -1,11 +1,20 @@
 """MLflow registry access shared by inference, training and drift (aliases, never stages)."""
 
 import os
+import tempfile
 from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
 from typing import Any
 
 PRODUCTION = "production"
 CHALLENGER = "challenger"
+# The only types a stored model may contain beyond skops' defaults. The loader uses this
+# list, not the one the artifact declares, so a tampered artifact cannot widen it.
+SKOPS_TRUSTED_TYPES: list[str] = [
+    "numpy.asarray",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +61,22 @@ def resolve_alias(mlflow_client: Any, *, name: str, alias: str) -> VersionInfo |
 
 def load_sklearn(*, name: str, version: str) -> Any:
     """Load a registered sklearn model (skops format) by exact version."""
-    import mlflow.sklearn
+    import mlflow.artifacts
 
-    return mlflow.sklearn.load_model(f"models:/{name}/{version}")
+    with tempfile.TemporaryDirectory(prefix="model-") as folder:
+        local = mlflow.artifacts.download_artifacts(f"models:/{name}/{version}", dst_path=folder)
+        return load_skops_model(local)
+
+
+def load_skops_model(model_dir: str | PathLike[str]) -> Any:
+    """Load an MLflow sklearn model folder saved with skops, trusting only SKOPS_TRUSTED_TYPES."""
+    import skops.io
+    from mlflow.models import Model
+
+    flavor = Model.load(Path(model_dir) / "MLmodel").flavors["sklearn"]
+    if flavor.get("serialization_format") != "skops":
+        raise ValueError(f"expected a skops model, got {flavor.get('serialization_format')!r}")
+    return skops.io.load(Path(model_dir) / flavor["pickled_model"], trusted=SKOPS_TRUSTED_TYPES)
 
 
 def _is_not_found(exc: Exception) -> bool:

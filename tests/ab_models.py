@@ -40,7 +40,7 @@ def register_version(*, tracking_uri: str, name: str, family: str, seed: int) ->
             model,
             name="model",
             pip_requirements=modeling.model_pip_requirements(),
-            skops_trusted_types=modeling.SKOPS_TRUSTED_TYPES,
+            skops_trusted_types=registry.SKOPS_TRUSTED_TYPES,
             registered_model_name=name,
         )
     return str(info.registered_model_version)

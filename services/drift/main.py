@@ -2,9 +2,8 @@
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 
 from services.drift import router
 from services.drift.config import DriftSettings
@@ -13,8 +12,8 @@ from services.drift.reference import RegistryReferences
 from services.drift.retraining import TrainingClient
 from services.drift.scheduler import CheckScheduler
 from services.drift.service import CheckPolicy, DriftMonitor
-from shared.app import create_service_app
-from shared.db import create_pool, ping
+from shared.app import create_service_app, postgres_readiness
+from shared.db import pool_for
 from shared.http import create_http_client
 from shared.logs import configure_logging
 from shared.registry import configure_mlflow
@@ -34,12 +33,7 @@ def thresholds(settings: DriftSettings) -> DriftThresholds:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: DriftSettings = app.state.settings
     configure_mlflow(settings.mlflow_tracking_uri)
-    pool = await create_pool(
-        settings.database_url,
-        min_size=settings.db_pool_min_size,
-        max_size=settings.db_pool_max_size,
-        timeout=settings.db_connect_timeout_s,
-    )
+    pool = await pool_for(settings)
     http_client = create_http_client(timeout_s=settings.drift_training_timeout_s)
     monitor = DriftMonitor(
         pool=pool,
@@ -70,11 +64,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await pool.close()
 
 
-async def readiness(request: Request) -> dict[str, dict[str, Any]]:
-    """Ready when Postgres answers."""
-    return {"postgres": await ping(request.app.state.pool)}
-
-
 def create_app(settings: DriftSettings | None = None) -> FastAPI:
     """Build the drift app from explicit settings (or the environment)."""
     settings = settings or DriftSettings()
@@ -84,7 +73,7 @@ def create_app(settings: DriftSettings | None = None) -> FastAPI:
         description="Internal service: drift checks, live accuracy and A/B results.",
         settings=settings,
         lifespan=lifespan,
-        readiness=readiness,
+        readiness=postgres_readiness,
     )
     app.include_router(router.router)
     return app

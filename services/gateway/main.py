@@ -14,7 +14,7 @@ from services.gateway.routes import auth, drift, experiments, feedback, predicti
 from services.gateway.upstream import Upstream
 from shared.app import create_service_app
 from shared.auth import TokenCodec
-from shared.db import create_pool, ping
+from shared.db import ping, pool_for
 from shared.http import create_http_client
 from shared.logs import configure_logging
 
@@ -48,12 +48,7 @@ TAGS = [
 @contextlib.asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: GatewaySettings = app.state.settings
-    pool = await create_pool(
-        settings.database_url,
-        min_size=settings.db_pool_min_size,
-        max_size=settings.db_pool_max_size,
-        timeout=settings.db_connect_timeout_s,
-    )
+    pool = await pool_for(settings)
     await service.ensure_first_admin(
         pool=pool,
         username=settings.admin_username,

@@ -2,15 +2,14 @@
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 
 from services.training import experiments_router, router
 from services.training.config import TrainingSettings
 from services.training.jobs import TrainingJobRunner
-from shared.app import create_service_app
-from shared.db import create_pool, ping
+from shared.app import create_service_app, postgres_readiness
+from shared.db import pool_for
 from shared.http import create_http_client
 from shared.logs import configure_logging
 from shared.registry import configure_mlflow
@@ -20,12 +19,7 @@ from shared.registry import configure_mlflow
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: TrainingSettings = app.state.settings
     configure_mlflow(settings.mlflow_tracking_uri)
-    pool = await create_pool(
-        settings.database_url,
-        min_size=settings.db_pool_min_size,
-        max_size=settings.db_pool_max_size,
-        timeout=settings.db_connect_timeout_s,
-    )
+    pool = await pool_for(settings)
     http_client = create_http_client(timeout_s=settings.inference_reload_timeout_s)
     runner = TrainingJobRunner(pool=pool, settings=settings, http_client=http_client)
     # Single training process by design: whatever was active before this start was cut off.
@@ -41,11 +35,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await pool.close()
 
 
-async def readiness(request: Request) -> dict[str, dict[str, Any]]:
-    """Ready when Postgres answers."""
-    return {"postgres": await ping(request.app.state.pool)}
-
-
 def create_app(settings: TrainingSettings | None = None) -> FastAPI:
     """Build the training app from explicit settings (or the environment)."""
     settings = settings or TrainingSettings()
@@ -55,7 +44,7 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
         description="Internal service: feature ingest, training jobs, promotion and rollback.",
         settings=settings,
         lifespan=lifespan,
-        readiness=readiness,
+        readiness=postgres_readiness,
         streaming_prefixes=("/v1/features/csv",),
     )
     app.include_router(router.router)

@@ -9,13 +9,10 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
-from os import PathLike
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import skops.io
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -37,11 +34,6 @@ from threadpoolctl import threadpool_limits
 from shared.contract import FEATURES, LABEL
 
 DECISION_THRESHOLD = 0.5
-# What skops must be told to trust for these pipelines; pass it to mlflow.sklearn.log_model.
-SKOPS_TRUSTED_TYPES: list[str] = [
-    "numpy.asarray",
-    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
-]
 # Packages the loading side needs; pinned to what trained the model.
 _RUNTIME_PACKAGES = ("scikit-learn", "skops", "numpy", "scipy")
 # CV scorer names; log_loss is negated by sklearn and flipped back when reported.
@@ -253,20 +245,3 @@ def model_pip_requirements() -> list[str]:
     in a subprocess and took 5-10 s per save here (25 ms with the list given).
     """
     return [f"{package}=={version(package)}" for package in _RUNTIME_PACKAGES]
-
-
-def load_pipeline(model_dir: str | PathLike[str]) -> Pipeline:
-    """Load a skops-format MLflow sklearn model trusting only `SKOPS_TRUSTED_TYPES`.
-
-    Unlike `mlflow.sklearn.load_model`, the allow-list comes from this code, not from the
-    artifact's own MLmodel file, so a tampered artifact cannot widen it.
-    """
-    from mlflow.models import Model
-
-    flavor = Model.load(Path(model_dir) / "MLmodel").flavors["sklearn"]
-    if flavor.get("serialization_format") != "skops":
-        raise ValueError(f"expected a skops model, got {flavor.get('serialization_format')!r}")
-    model: Pipeline = skops.io.load(
-        Path(model_dir) / flavor["pickled_model"], trusted=SKOPS_TRUSTED_TYPES
-    )
-    return model

@@ -240,7 +240,7 @@ def _track(
             name="model",
             signature=infer_signature(example, model.predict_proba(example)[:, 1]),
             input_example=example,
-            skops_trusted_types=modeling.SKOPS_TRUSTED_TYPES,
+            skops_trusted_types=registry.SKOPS_TRUSTED_TYPES,
             pip_requirements=modeling.model_pip_requirements(),
         )
     registered = mlflow.register_model(info.model_uri, model_name)

@@ -78,7 +78,7 @@ def register_version(
         info = mlflow.sklearn.log_model(
             model,
             name="model",
-            skops_trusted_types=modeling.SKOPS_TRUSTED_TYPES,
+            skops_trusted_types=registry.SKOPS_TRUSTED_TYPES,
             pip_requirements=modeling.model_pip_requirements(),
         )
     return str(mlflow.register_model(info.model_uri, model_name).version)

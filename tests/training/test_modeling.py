@@ -14,7 +14,6 @@ from threadpoolctl import threadpool_limits
 
 from services.training.modeling import (
     FEATURES,
-    SKOPS_TRUSTED_TYPES,
     CandidateScore,
     build_candidates,
     cross_validate_candidates,
@@ -23,12 +22,12 @@ from services.training.modeling import (
     features_and_target,
     fit_best,
     holdout_split,
-    load_pipeline,
     model_pip_requirements,
     predict_probability,
     reference_sample,
 )
 from services.training.synthetic import generate_customers
+from shared.registry import SKOPS_TRUSTED_TYPES, load_skops_model
 
 START = datetime(2024, 3, 1, tzinfo=UTC)
 
@@ -188,7 +187,7 @@ def test_mlflow_skops_round_trip(name: str, fitted: dict[str, Pipeline], tmp_pat
     )
     through_mlflow = mlflow.sklearn.load_model(str(tmp_path / "model"))
     np.testing.assert_array_equal(through_mlflow.predict_proba(probe), model.predict_proba(probe))
-    ours = load_pipeline(tmp_path / "model")
+    ours = load_skops_model(tmp_path / "model")
     np.testing.assert_array_equal(ours.predict_proba(probe), model.predict_proba(probe))
 
 
@@ -222,4 +221,4 @@ def test_load_pipeline_ignores_the_artifacts_own_allow_list(
         pip_requirements=model_pip_requirements(),
     )
     with pytest.raises(UntrustedTypesFoundException):
-        load_pipeline(tmp_path / "model")
+        load_skops_model(tmp_path / "model")
