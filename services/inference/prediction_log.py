@@ -1,6 +1,7 @@
 """Writes predictions to Postgres off the request path, in batches, without losing rows."""
 
 import asyncio
+import contextlib
 import logging
 from collections import deque
 
@@ -73,10 +74,9 @@ class PredictionLogWriter:
     async def _run(self) -> None:
         backoff = self.flush_interval_s
         while True:
-            try:
+            # Woken early by a full batch or stop(); otherwise flush on the interval.
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), backoff)
-            except TimeoutError:
-                pass
             self._wake.clear()
             ok = await self.flush()
             if self._stopping and not self._rows:
