@@ -6,6 +6,7 @@ run gets its own database and model name, so runs cannot collide.
 """
 
 import asyncio
+import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -53,12 +54,21 @@ def new_database(admin_dsn: str, label: str) -> str:
     return dsn
 
 
+@contextlib.contextmanager
+def scratch_database(admin_dsn: str, label: str) -> Iterator[str]:
+    """A fresh migrated database for the duration of the block, dropped afterwards."""
+    dsn = new_database(admin_dsn, label)
+    try:
+        yield dsn
+    finally:
+        devstack.drop_database(admin_dsn, dsn.rsplit("/", 1)[1])
+
+
 @pytest.fixture(scope="session")
 def database_dsn(pg_admin_dsn: str) -> Iterator[str]:
     """The run's own migrated database."""
-    dsn = new_database(pg_admin_dsn, "main")
-    yield dsn
-    devstack.drop_database(pg_admin_dsn, dsn.rsplit("/", 1)[1])
+    with scratch_database(pg_admin_dsn, "main") as dsn:
+        yield dsn
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,6 @@ import numpy as np
 import pytest
 from fastapi import FastAPI
 
-from ops import devstack
 from services.drift.detector import DriftThresholds
 from services.drift.reference import RegistryReferences
 from services.drift.retraining import TrainingClient
@@ -31,7 +30,7 @@ from shared import registry
 from shared.db import create_pool
 from shared.repositories.predictions import PredictionRow, insert_predictions
 from tests.asgi import serve
-from tests.conftest import new_database
+from tests.conftest import scratch_database
 
 TRAINING_URL = "http://training.internal"
 
@@ -139,9 +138,8 @@ def traffic(drift_pool: asyncpg.Pool, drift_model: DriftModel) -> Traffic:
 @pytest.fixture(scope="session")
 def training_dsn(pg_admin_dsn: str) -> Iterator[str]:
     """The training service's own database: no labelled rows, so jobs fail fast."""
-    dsn = new_database(pg_admin_dsn, "drift_training")
-    yield dsn
-    devstack.drop_database(pg_admin_dsn, dsn.rsplit("/", 1)[1])
+    with scratch_database(pg_admin_dsn, "drift_training") as dsn:
+        yield dsn
 
 
 @dataclass

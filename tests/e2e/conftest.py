@@ -8,7 +8,7 @@ import pytest
 
 from ops.devstack import free_port
 from ops.stack import START_ORDER, ServiceStack
-from tests.conftest import new_database
+from tests.conftest import scratch_database
 
 ADMIN = ("e2e-admin", "e2e-admin-password")
 JWT_SECRET = "e2e-secret-0123456789abcdef0123456789abcdef"
@@ -35,7 +35,13 @@ def running_stack(
     logs_dir: Path,
 ) -> Iterator[RunningStack]:
     """All four services started as uvicorn processes, going through the gateway."""
-    dsn = new_database(pg_admin_dsn, "e2e")
+    with scratch_database(pg_admin_dsn, "e2e") as dsn:
+        yield from _stack(dsn, redis_url, mlflow_uri, model_name, logs_dir)
+
+
+def _stack(
+    dsn: str, redis_url: str, mlflow_uri: str, model_name: str, logs_dir: Path
+) -> Iterator[RunningStack]:
     stack = ServiceStack(
         env={
             "ENVIRONMENT": "test",
@@ -53,5 +59,7 @@ def running_stack(
         log_dir=logs_dir,
     )
     stack.start()
-    yield RunningStack(stack=stack, database_dsn=dsn, model_name=model_name)
-    stack.stop()
+    try:
+        yield RunningStack(stack=stack, database_dsn=dsn, model_name=model_name)
+    finally:
+        stack.stop()

@@ -7,7 +7,6 @@ import asyncpg
 import httpx
 import pytest
 
-from ops import devstack
 from services.gateway.dependencies import get_inference, get_training
 from services.gateway.main import create_app as create_gateway
 from services.gateway.upstream import Upstream
@@ -18,7 +17,7 @@ from services.training.main import create_app as create_training
 from shared import registry
 from tests.ab_models import AbModels, ab_models, finish_experiment
 from tests.asgi import serve
-from tests.conftest import new_database
+from tests.conftest import scratch_database
 from tests.gateway.conftest import ADMIN, Gateway, gateway_settings
 
 PATH = "/v1/experiments/ab"
@@ -32,9 +31,8 @@ def ab(mlflow_uri: str, model_name: str) -> AbModels:
 @pytest.fixture(scope="module")
 def database_dsn(pg_admin_dsn: str) -> Iterator[str]:
     """A database of its own: outcomes add rows to `features`, which other tests train on."""
-    dsn = new_database(pg_admin_dsn, "abgateway")
-    yield dsn
-    devstack.drop_database(pg_admin_dsn, dsn.rsplit("/", 1)[1])
+    with scratch_database(pg_admin_dsn, "abgateway") as dsn:
+        yield dsn
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from services.gateway.upstream import Upstream
 from services.training.main import create_app as create_training
 from shared.repositories import model_events
 from tests.asgi import serve
-from tests.conftest import new_database
+from tests.conftest import scratch_database
 from tests.gateway.conftest import ADMIN, Gateway, gateway_settings
 from tests.training.conftest import register_version, training_settings
 
@@ -28,9 +28,8 @@ HEADER = b"idade,renda_anual,comprou_produto\n"
 @pytest.fixture(scope="module")
 def upstream_dsn(pg_admin_dsn: str) -> Iterator[str]:
     """The training app's own database: these tests write features the main one must not see."""
-    dsn = new_database(pg_admin_dsn, "gateway_training")
-    yield dsn
-    devstack.drop_database(pg_admin_dsn, dsn.rsplit("/", 1)[1])
+    with scratch_database(pg_admin_dsn, "gateway_training") as dsn:
+        yield dsn
 
 
 @pytest.fixture

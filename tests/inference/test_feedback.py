@@ -10,13 +10,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from ops import devstack
 from services.inference.config import InferenceSettings
 from services.inference.main import create_app
 from shared.repositories.experiments import shadow_prediction_id
 from tests.ab_models import AbModels, ab_models, begin_experiment, finish_experiment
 from tests.asgi import serve
-from tests.conftest import new_database
+from tests.conftest import scratch_database
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +26,8 @@ def ab(mlflow_uri: str, model_name: str) -> AbModels:
 @pytest.fixture(scope="module")
 def feedback_dsn(pg_admin_dsn: str) -> Iterator[str]:
     """A database of its own: outcomes add rows to `features`, which other tests train on."""
-    dsn = new_database(pg_admin_dsn, "feedback")
-    yield dsn
-    devstack.drop_database(pg_admin_dsn, dsn.rsplit("/", 1)[1])
+    with scratch_database(pg_admin_dsn, "feedback") as dsn:
+        yield dsn
 
 
 @pytest.fixture

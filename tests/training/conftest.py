@@ -16,13 +16,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ops import devstack
 from services.training import modeling, synthetic
 from services.training.config import TrainingSettings
 from shared import registry
 from shared.db import create_pool
 from shared.repositories import features
-from tests.conftest import new_database
+from tests.conftest import scratch_database
 
 STALE_TABLES = "features, training_jobs, model_events"
 
@@ -87,9 +86,8 @@ def register_version(
 @pytest.fixture(scope="session")
 def training_dsn(pg_admin_dsn: str) -> Iterator[str]:
     """A migrated database only training tests use."""
-    dsn = new_database(pg_admin_dsn, "training")
-    yield dsn
-    devstack.drop_database(pg_admin_dsn, dsn.rsplit("/", 1)[1])
+    with scratch_database(pg_admin_dsn, "training") as dsn:
+        yield dsn
 
 
 @pytest.fixture
