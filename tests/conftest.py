@@ -117,13 +117,25 @@ def trained_model(database_dsn: str, mlflow_uri: str, model_name: str) -> str:
     return version
 
 
+@contextlib.asynccontextmanager
+async def emptied_pool(dsn: str, *tables: str, max_size: int = 4) -> AsyncIterator[asyncpg.Pool]:
+    """A pool built as the services build theirs (JSON codecs), after emptying `tables`."""
+    pool = await create_pool(dsn, min_size=1, max_size=max_size)
+    try:
+        if tables:
+            await pool.execute(f"TRUNCATE {', '.join(tables)}")
+        yield pool
+    finally:
+        await pool.close()
+
+
 @pytest.fixture
 async def db_pool(database_dsn: str) -> AsyncIterator[asyncpg.Pool]:
     """A pool on the run's database, with every table emptied first (but the model's features)."""
-    pool = await create_pool(database_dsn, min_size=1, max_size=4)
-    await pool.execute(f"TRUNCATE {', '.join(t for t in TABLES if t != 'features')}")
-    yield pool
-    await pool.close()
+    async with emptied_pool(
+        database_dsn, *(t for t in TABLES if t != "features"), max_size=6
+    ) as pool:
+        yield pool
 
 
 @pytest.fixture(scope="session")

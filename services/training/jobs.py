@@ -47,7 +47,6 @@ class JobCancelled(Exception):
 def training_config(settings: TrainingSettings) -> TrainingConfig:
     """The pipeline configuration this service's settings describe."""
     return TrainingConfig(
-        primary_metric=settings.training_primary_metric,
         folds=settings.training_folds,
         seed=settings.training_seed,
         cv_max_rows=settings.training_cv_max_rows,

@@ -43,7 +43,6 @@ class DataQualityFailed(Exception):
 class TrainingConfig:
     """Knobs of a training run (all logged as MLflow params)."""
 
-    primary_metric: str = "roc_auc"
     folds: int = 5
     seed: int = 42
     holdout_fraction: float = 0.2
@@ -51,6 +50,11 @@ class TrainingConfig:
     reference_size: int = 5_000
     gate: GateConfig = field(default_factory=GateConfig)
     quality: QualityThresholds = field(default_factory=QualityThresholds)
+
+    @property
+    def primary_metric(self) -> str:
+        """Candidates are ranked by the metric the promotion gate judges them on."""
+        return self.gate.primary_metric
 
 
 @dataclass

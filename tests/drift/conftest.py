@@ -27,7 +27,6 @@ from services.training import synthetic
 from services.training.config import TrainingSettings
 from services.training.main import create_app as create_training
 from shared import registry
-from shared.db import create_pool
 from shared.repositories.predictions import PredictionRow, insert_predictions
 from tests.asgi import serve
 from tests.conftest import scratch_database
@@ -123,11 +122,9 @@ def drift_model(mlflow_uri: str, model_name: str, trained_model: str) -> DriftMo
 
 
 @pytest.fixture
-async def drift_pool(db_pool: asyncpg.Pool, database_dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    """A pool built as the drift service builds it (JSON codecs), on freshly emptied tables."""
-    pool = await create_pool(database_dsn, min_size=1, max_size=6)
-    yield pool
-    await pool.close()
+def drift_pool(db_pool: asyncpg.Pool) -> asyncpg.Pool:
+    """The run's pool (JSON codecs, freshly emptied tables), as the drift service uses one."""
+    return db_pool
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from services.training.main import create_app as create_training
 from shared import registry
 from tests.ab_models import AbModels, ab_models, finish_experiment
 from tests.asgi import serve
-from tests.conftest import scratch_database
+from tests.conftest import emptied_pool, scratch_database
 from tests.gateway.conftest import ADMIN, Gateway, gateway_settings
 
 PATH = "/v1/experiments/ab"
@@ -37,11 +37,10 @@ def database_dsn(pg_admin_dsn: str) -> Iterator[str]:
 
 @pytest.fixture
 async def db_pool(database_dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await asyncpg.create_pool(database_dsn, min_size=1, max_size=4)
-    assert pool is not None
-    await pool.execute("TRUNCATE predictions, feedback, experiments, model_events")
-    yield pool
-    await pool.close()
+    async with emptied_pool(
+        database_dsn, "predictions", "feedback", "experiments", "model_events"
+    ) as pool:
+        yield pool
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from services.gateway.upstream import Upstream
 from services.training.main import create_app as create_training
 from shared.repositories import model_events
 from tests.asgi import serve
-from tests.conftest import scratch_database
+from tests.conftest import emptied_pool, scratch_database
 from tests.gateway.conftest import ADMIN, Gateway, gateway_settings
 from tests.training.conftest import register_version, training_settings
 
@@ -34,11 +34,8 @@ def upstream_dsn(pg_admin_dsn: str) -> Iterator[str]:
 
 @pytest.fixture
 async def upstream_pool(upstream_dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await asyncpg.create_pool(upstream_dsn, min_size=1, max_size=2)
-    assert pool is not None
-    await pool.execute("TRUNCATE features, training_jobs, model_events")
-    yield pool
-    await pool.close()
+    async with emptied_pool(upstream_dsn, "features", "training_jobs", "model_events") as pool:
+        yield pool
 
 
 @contextlib.asynccontextmanager

@@ -15,7 +15,7 @@ from services.inference.main import create_app
 from shared.repositories.experiments import shadow_prediction_id
 from tests.ab_models import AbModels, ab_models, begin_experiment, finish_experiment
 from tests.asgi import serve
-from tests.conftest import scratch_database
+from tests.conftest import emptied_pool, scratch_database
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +32,8 @@ def feedback_dsn(pg_admin_dsn: str) -> Iterator[str]:
 
 @pytest.fixture
 async def db_pool(feedback_dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await asyncpg.create_pool(feedback_dsn, min_size=1, max_size=4)
-    assert pool is not None
-    yield pool
-    await pool.close()
+    async with emptied_pool(feedback_dsn) as pool:
+        yield pool
 
 
 @pytest.fixture

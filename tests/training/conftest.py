@@ -19,11 +19,10 @@ import pytest
 from services.training import modeling, synthetic
 from services.training.config import TrainingSettings
 from shared import registry
-from shared.db import create_pool
 from shared.repositories import features
-from tests.conftest import scratch_database
+from tests.conftest import emptied_pool, scratch_database
 
-STALE_TABLES = "features, training_jobs, model_events"
+STALE_TABLES = ("features", "training_jobs", "model_events")
 
 
 def training_settings(
@@ -93,10 +92,8 @@ def training_dsn(pg_admin_dsn: str) -> Iterator[str]:
 @pytest.fixture
 async def training_pool(training_dsn: str) -> AsyncIterator[asyncpg.Pool]:
     """A pool like the services' (JSON codecs) on the training database, emptied first."""
-    pool = await create_pool(training_dsn, min_size=1, max_size=4)
-    await pool.execute(f"TRUNCATE {STALE_TABLES}")
-    yield pool
-    await pool.close()
+    async with emptied_pool(training_dsn, *STALE_TABLES) as pool:
+        yield pool
 
 
 @pytest.fixture
