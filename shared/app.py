@@ -9,6 +9,7 @@ from prometheus_fastapi_instrumentator import Instrumentator
 
 from shared.config import BaseServiceSettings
 from shared.db import ping
+from shared.docs import install_api_docs
 from shared.errors import install_error_handlers
 from shared.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 
@@ -34,6 +35,7 @@ def create_service_app(
         openapi_tags=openapi_tags,
     )
     app.state.settings = settings
+    install_api_docs(app)
     install_error_handlers(app)
     app.add_middleware(
         BodySizeLimitMiddleware,
