@@ -4,16 +4,97 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.middleware.asyncexitstack import AsyncExitStackMiddleware
 from fastapi.responses import JSONResponse
 from prometheus_fastapi_instrumentator import Instrumentator
+from prometheus_fastapi_instrumentator.middleware import PrometheusInstrumentatorMiddleware
+from starlette.middleware import Middleware
+from starlette.middleware.exceptions import ExceptionMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.config import BaseServiceSettings
 from shared.db import ping
 from shared.docs import install_api_docs
 from shared.errors import install_error_handlers
-from shared.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from shared.middleware import EdgeMiddleware
 
 ReadinessCheck = Callable[[Request], Awaitable[dict[str, dict[str, Any]]]]
+FastRoutes = dict[tuple[str, str], ASGIApp]
+
+_HEALTH_PATHS = ["/health/live", "/health/ready", "/metrics"]
+
+
+class ServiceApp(FastAPI):
+    """FastAPI with one lean middleware stack and optional thin routes.
+
+    FastAPI's default stack wraps every request in Starlette's server-error layer, its own
+    telemetry and body-limit layers, then the user's. Here the stack is: the edge layer
+    (request id, body limit, last-resort 500), the metrics layer, then `fast_routes` — exact
+    (method, path) pairs answered by a plain ASGI handler — and only then the framework.
+    """
+
+    def __init__(self, *, edge: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.edge_options = edge
+        self.fast_routes: FastRoutes = {}
+
+    def build_middleware_stack(self) -> ASGIApp:
+        handlers = {
+            key: value
+            for key, value in self.exception_handlers.items()
+            if key not in (500, Exception)
+        }
+        app: ASGIApp = AsyncExitStackMiddleware(self.router)
+        app = ExceptionMiddleware(app, handlers=handlers, debug=self.debug)
+        if self.fast_routes:
+            app = _FastRouteDispatch(app, self.fast_routes)
+        for middleware in reversed(self.user_middleware):
+            app = _build(middleware, app)
+        return EdgeMiddleware(app, **self.edge_options)
+
+
+class _FastRouteDispatch:
+    def __init__(self, app: ASGIApp, routes: FastRoutes) -> None:
+        self.app = app
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            handler = self.routes.get((scope["method"], scope["path"]))
+            if handler is not None:
+                await handler(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class _LeanInstrumentatorMiddleware(PrometheusInstrumentatorMiddleware):
+    """The instrumentator's middleware with its route lookup remembered for static paths.
+
+    The stock lookup tries every route's regex on every request; a static path always maps
+    to itself, so it is looked up once (templated paths, a bounded set, are looked up as before).
+    """
+
+    def __init__(self, app: ASGIApp, **kwargs: Any) -> None:
+        super().__init__(app, **kwargs)
+        self._static: dict[str, tuple[str, bool]] = {}
+
+    def _get_handler(self, request: Request) -> tuple[str, bool]:
+        path = request.scope["path"]
+        known = self._static.get(path)
+        if known is not None:
+            return known
+        handler, templated = super()._get_handler(request)
+        if templated and handler == path:
+            self._static[path] = (handler, templated)
+        return handler, templated
+
+
+def _build(middleware: Middleware, app: ASGIApp) -> ASGIApp:
+    cls: Any = middleware.cls
+    if cls is PrometheusInstrumentatorMiddleware:
+        cls = _LeanInstrumentatorMiddleware
+    built: ASGIApp = cls(app, *middleware.args, **middleware.kwargs)
+    return built
 
 
 def create_service_app(
@@ -25,9 +106,10 @@ def create_service_app(
     readiness: ReadinessCheck,
     streaming_prefixes: Sequence[str] = (),
     openapi_tags: list[dict[str, Any]] | None = None,
-) -> FastAPI:
+) -> ServiceApp:
     """Build a service app with the production middleware stack, health and metrics routes."""
-    app = FastAPI(
+    app = ServiceApp(
+        edge={"max_bytes": settings.max_body_bytes, "streaming_prefixes": streaming_prefixes},
         title=title,
         description=description,
         version="0.1.0",
@@ -37,17 +119,9 @@ def create_service_app(
     app.state.settings = settings
     install_api_docs(app)
     install_error_handlers(app)
-    app.add_middleware(
-        BodySizeLimitMiddleware,
-        max_bytes=settings.max_body_bytes,
-        streaming_prefixes=streaming_prefixes,
-    )
-    Instrumentator(
-        excluded_handlers=["/health/live", "/health/ready", "/metrics"],
-        should_group_status_codes=False,
-    ).instrument(app).expose(app, tags=["operations"], include_in_schema=True)
-    # Added last so it runs first: every response, errors included, carries the id.
-    app.add_middleware(RequestIdMiddleware)
+    Instrumentator(excluded_handlers=_HEALTH_PATHS, should_group_status_codes=False).instrument(
+        app
+    ).expose(app, tags=["operations"], include_in_schema=True)
     app.include_router(health_router(readiness))
     return app
 

@@ -154,8 +154,8 @@ def validation_details(errors: Any) -> list[dict[str, Any]]:
     return details
 
 
-async def _service_error_handler(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ServiceError)
+def render(exc: ServiceError) -> JSONResponse:
+    """The shared error body for a ServiceError."""
     if exc.status_code >= 500:
         logger.warning("service error", extra={"error_type": exc.error_type, "detail": exc.message})
     return error_response(
@@ -167,24 +167,26 @@ async def _service_error_handler(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _service_error_handler(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ServiceError)
+    return render(exc)
+
+
+def invalid_request(errors: Any) -> ServiceError:
+    """400 for a body that is not JSON, 422 naming the fields for one that fails validation."""
+    errors = list(errors)
+    details = validation_details(errors)
+    if any(err.get("type") == "json_invalid" for err in errors):
+        return BadRequest(
+            "request body is not valid JSON", error_type="malformed_json", details=details
+        )
+    fields = ", ".join(sorted({d["field"] for d in details}))
+    return UnprocessableEntity(f"invalid request: {fields}", details=details)
+
+
 async def _validation_handler(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = list(exc.errors())
-    if any(err.get("type") == "json_invalid" for err in errors):
-        return error_response(
-            status_code=400,
-            error_type="malformed_json",
-            message="request body is not valid JSON",
-            details=validation_details(errors),
-        )
-    details = validation_details(errors)
-    fields = ", ".join(sorted({d["field"] for d in details}))
-    return error_response(
-        status_code=422,
-        error_type="validation_error",
-        message=f"invalid request: {fields}",
-        details=details,
-    )
+    return render(invalid_request(exc.errors()))
 
 
 async def _http_exception_handler(_: Request, exc: Exception) -> JSONResponse:
@@ -198,19 +200,11 @@ async def _http_exception_handler(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _unhandled_handler(_: Request, exc: Exception) -> JSONResponse:
-    logger.error("unhandled error", exc_info=exc)
-    return error_response(
-        status_code=500, error_type="internal_error", message="internal server error"
-    )
-
-
 def install_error_handlers(app: FastAPI) -> None:
-    """Route every exception through the shared error body; no stack trace leaves the service."""
+    """Route expected exceptions through the shared error body (crashes: `EdgeMiddleware`)."""
     app.add_exception_handler(ServiceError, _service_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_handler)
     app.add_exception_handler(StarletteHTTPException, _http_exception_handler)
-    app.add_exception_handler(Exception, _unhandled_handler)
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

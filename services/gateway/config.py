@@ -31,7 +31,10 @@ class GatewaySettings(BaseServiceSettings):
     rate_limit_per_ip: str = "12000/minute"
     rate_limit_auth: str = "30/minute"
     rate_limit_admin: str = "600/minute"
-    rate_limit_headers: bool = False
+    # How often batched rate-limit counts are pushed to Redis (see ratelimit.py).
+    rate_limit_sync_interval_s: float = Field(default=0.05, gt=0, le=5)
+    # Serve /v1/predict(/batch) through the thin ASGI entry; off = plain FastAPI routes.
+    gateway_fast_path: bool = True
     rate_limit_key_prefix: str = "mlp"
     trusted_proxies: list[IPv4Network | IPv6Network] = Field(default_factory=list)
     max_csv_bytes: int = Field(default=200_000_000, ge=1_024)

@@ -1,15 +1,18 @@
-"""Annotated dependencies for gateway routes: settings, pool, upstreams, the caller."""
+"""Annotated dependencies for gateway routes: settings, pool, upstreams, the caller, limits."""
 
 import hashlib
 import hmac
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Depends, Request, Security
 from fastapi.security import OAuth2PasswordBearer, SecurityScopes
+from starlette.types import Scope
 
 from services.gateway.config import GatewaySettings
+from services.gateway.ratelimit import RateLimiter, Rule, client_ip
 from services.gateway.upstream import Upstream
 from shared.auth import TokenCodec
 from shared.errors import Forbidden, Unauthorized
@@ -70,20 +73,56 @@ def pseudonym(secret: str, subject: str) -> str:
     return hmac.new(secret.encode(), subject.encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def authenticate(state: Any, token: str | None, scopes: list[str]) -> Principal:
+    """The caller behind a bearer token, if it carries `scopes` (401/403 otherwise)."""
+    if not token:
+        raise Unauthorized("missing bearer token", error_type="missing_token")
+    tokens: TokenCodec = state.tokens
+    claims = tokens.verify(token)
+    missing = sorted(set(scopes) - claims.scopes)
+    if missing:
+        raise Forbidden(f"token lacks scope: {', '.join(missing)}", error_type="insufficient_scope")
+    secret = state.settings.jwt_secret.get_secret_value()
+    return Principal(claims.subject, claims.scopes, pseudonym(secret, claims.subject))
+
+
 async def _principal(
     request: Request,
     security_scopes: SecurityScopes,
     token: Annotated[str | None, Depends(_bearer)],
 ) -> Principal:
-    if not token:
-        raise Unauthorized("missing bearer token", error_type="missing_token")
-    claims = request.app.state.tokens.verify(token)
-    missing = sorted(set(security_scopes.scopes) - claims.scopes)
-    if missing:
-        raise Forbidden(f"token lacks scope: {', '.join(missing)}", error_type="insufficient_scope")
-    request.state.subject = claims.subject
-    secret = request.app.state.settings.jwt_secret.get_secret_value()
-    return Principal(claims.subject, claims.scopes, pseudonym(secret, claims.subject))
+    return authenticate(request.app.state, token, security_scopes.scopes)
+
+
+async def enforce_limits(
+    state: Any, scope: Scope, names: tuple[str, ...], *, subject: str | None
+) -> None:
+    """Count a request against the named rules; RateLimited (429) past one of them."""
+    rules: dict[str, Rule] = state.limit_rules
+    limiter: RateLimiter = state.limiter
+    ip = client_ip(scope, state.settings.trusted_proxies)
+    await limiter.hit(tuple(rules[name] for name in names), subject=subject, ip=ip)
+
+
+def limited(*names: str, scope: str | None = None) -> Callable[..., Awaitable[None]]:
+    """A dependency counting the request against the named rules (after authentication).
+
+    Per-caller rules take the subject from the authenticated principal itself, so the key
+    never depends on the order in which dependencies run.
+    """
+    if scope is None:
+
+        async def by_ip(request: Request) -> None:
+            await enforce_limits(request.app.state, request.scope, names, subject=None)
+
+        return by_ip
+
+    async def by_caller(
+        request: Request, caller: Annotated[Principal, Security(_principal, scopes=[scope])]
+    ) -> None:
+        await enforce_limits(request.app.state, request.scope, names, subject=caller.subject)
+
+    return by_caller
 
 
 SettingsDep = Annotated[GatewaySettings, Depends(_settings)]
@@ -94,3 +133,8 @@ TrainingDep = Annotated[Upstream, Depends(get_training)]
 DriftDep = Annotated[Upstream, Depends(get_drift)]
 PredictCaller = Annotated[Principal, Security(_principal, scopes=["predict"])]
 AdminCaller = Annotated[Principal, Security(_principal, scopes=["admin"])]
+# Router-wide limits (`APIRouter(dependencies=[...])`).
+PREDICT_LIMITS = Depends(limited("predict", "per_ip", scope="predict"))
+CALLER_PREDICT_LIMIT = Depends(limited("predict", scope="predict"))
+ADMIN_LIMIT = Depends(limited("admin", scope="admin"))
+AUTH_LIMIT = Depends(limited("auth"))

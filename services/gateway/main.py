@@ -5,14 +5,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI, Request
-from slowapi.errors import RateLimitExceeded
 
 from services.gateway import service
 from services.gateway.config import GatewaySettings
-from services.gateway.ratelimit import build_limiter, rate_limit_exceeded_handler
+from services.gateway.ratelimit import RateLimiter, Rule, redis_storage, rule
 from services.gateway.routes import auth, drift, experiments, feedback, predictions, training
 from services.gateway.upstream import Upstream
-from shared.app import create_service_app
+from shared.app import ServiceApp, create_service_app
 from shared.auth import TokenCodec
 from shared.db import ping, pool_for
 from shared.http import create_http_client
@@ -58,6 +57,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         timeout_s=settings.upstream_timeout_s,
         connect_timeout_s=settings.upstream_connect_timeout_s,
     )
+    limiter = RateLimiter(
+        storage=redis_storage(settings.redis_url, timeout_s=settings.redis_timeout_s)
+        if settings.redis_url
+        else None,
+        prefix=settings.rate_limit_key_prefix,
+        sync_interval_s=settings.rate_limit_sync_interval_s,
+    )
+    limiter.start()
+    app.state.limiter = limiter
     app.state.pool = pool
     app.state.upstreams = {
         "inference": Upstream("inference", settings.inference_url.rstrip("/"), client),
@@ -67,6 +75,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        await limiter.stop()
         await client.aclose()
         await pool.close()
 
@@ -74,12 +83,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 async def readiness(request: Request) -> dict[str, dict[str, Any]]:
     """Ready when Postgres answers; Redis and inference are reported but do not gate it."""
     checks = {"postgres": await ping(request.app.state.pool)}
-    limiter = request.app.state.limiter
     if request.app.state.settings.redis_url:
-        try:
-            healthy = limiter._storage.check()
-        except Exception:  # any storage failure is "down" here
-            healthy = False
+        healthy = await request.app.state.limiter.check()
         checks["redis"] = {
             "status": "up" if healthy else "down",
             "critical": False,
@@ -94,7 +99,17 @@ async def readiness(request: Request) -> dict[str, dict[str, Any]]:
     return checks
 
 
-def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+def limit_rules(settings: GatewaySettings) -> dict[str, Rule]:
+    """The gateway's rate-limit rules by name; sign-in is counted exactly, the rest in batches."""
+    return {
+        "predict": rule("predict", settings.rate_limit_predict, "caller"),
+        "per_ip": rule("per_ip", settings.rate_limit_per_ip, "ip"),
+        "admin": rule("admin", settings.rate_limit_admin, "caller"),
+        "auth": rule("auth", settings.rate_limit_auth, "ip", exact=True),
+    }
+
+
+def create_app(settings: GatewaySettings | None = None) -> ServiceApp:
     """Build the gateway app from explicit settings (or the environment)."""
     settings = settings or GatewaySettings()
     configure_logging(service="gateway", level=settings.log_level)
@@ -107,15 +122,15 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         streaming_prefixes=("/v1/features/csv",),
         openapi_tags=TAGS,
     )
-    limiter = build_limiter(settings)
-    app.state.limiter = limiter
+    app.state.limit_rules = limit_rules(settings)
     app.state.tokens = TokenCodec(
         secret=settings.jwt_secret.get_secret_value(),
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
         ttl_s=settings.jwt_ttl_s,
     )
-    app.add_exception_handler(RateLimitExceeded, rate_limit_exceeded_handler)
     for module in (auth, predictions, feedback, training, experiments, drift):
-        app.include_router(module.build_router(limiter, settings))
+        app.include_router(module.build_router(settings))
+    if settings.gateway_fast_path:
+        app.fast_routes.update(predictions.fast_routes())
     return app

@@ -1,38 +1,222 @@
-"""Rate limits per caller and per client IP with slowapi, stored in Redis when configured.
+"""Rate limits per caller and per client IP, shared between replicas through Redis.
 
-If Redis stops answering, limits fall back to per-process memory (fail open, logged)
-rather than refusing every request: the gateway keeps serving and readiness reports it.
+Built on `limits`' async Redis storage rather than slowapi: slowapi's decorators inspect the
+route's signature on every call and its Redis client is synchronous, so each limited request
+blocked the event loop for a Redis round trip (≈ 270 µs each, two per prediction).
+
+Every rule is a fixed window. High-volume rules (`batched`) count locally and push their counts
+to Redis in one batch every `sync_interval_s`, reading back the replicas' shared total: no Redis
+round trip on the request path. The price is exactness: between two syncs each replica decides
+on its own count plus the last shared total, so the replicas together can exceed a limit by at
+most (replicas − 1) × their request rate × `sync_interval_s`. Rules that guard against guessing
+(sign-in) are `exact`: one Redis round trip per request.
+
+If Redis stops answering, every rule keeps counting in this process (fail open to per-process
+limits, logged, reported by readiness); the counts reach Redis once it is back.
 """
 
+import asyncio
+import contextlib
+import logging
 import math
 import time
-from ipaddress import ip_address
-from typing import Any
+from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_address
+from typing import Literal
 
-from fastapi import Request
-from fastapi.responses import JSONResponse
-from slowapi import Limiter
-from slowapi.errors import RateLimitExceeded
+from limits import RateLimitItem, parse
+from limits.aio.storage import RedisStorage
+from prometheus_client import Counter
+from starlette.types import Scope
 
-from services.gateway.config import GatewaySettings
-from shared.errors import error_response
+from shared.errors import ServiceError
+
+logger = logging.getLogger(__name__)
+
+LIMITED = Counter("gateway_rate_limited_total", "Requests refused by a rate limit", ["rule"])
+REDIS_FAILURES = Counter(
+    "gateway_rate_limit_redis_failures_total", "Rate-limit calls to Redis that failed"
+)
+
+Network = IPv4Network | IPv6Network
 
 
-def client_ip(request: Request) -> str:
-    """The caller's address; X-Forwarded-For is trusted only when sent by a known proxy."""
-    peer = request.client.host if request.client else "unknown"
-    proxies = request.app.state.settings.trusted_proxies
-    if not proxies or not _is_trusted(peer, proxies):
+class RateLimited(ServiceError):
+    status_code = 429
+    error_type = "rate_limited"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One limit: `per` says whether it counts per caller (subject) or per client IP."""
+
+    name: str
+    item: RateLimitItem
+    per: Literal["caller", "ip"]
+    exact: bool = False
+
+
+def rule(name: str, text: str, per: Literal["caller", "ip"], *, exact: bool = False) -> Rule:
+    """A rule from a limit string such as `6000/minute`."""
+    return Rule(name, parse(text), per, exact)
+
+
+class _Window:
+    """This replica's view of one key in one window."""
+
+    __slots__ = ("window", "length", "shared", "pending", "sending")
+
+    def __init__(self, window: int, length: int) -> None:
+        self.window = window
+        self.length = length
+        self.shared = 0  # the replicas' total at the last sync (ours included)
+        self.pending = 0  # our hits since then
+        self.sending = 0  # our hits in a sync under way
+
+    @property
+    def count(self) -> int:
+        return self.shared + self.sending + self.pending
+
+
+class RateLimiter:
+    """Fixed-window limits counted locally and synchronised with Redis (if configured)."""
+
+    def __init__(
+        self,
+        *,
+        storage: RedisStorage | None,
+        prefix: str,
+        sync_interval_s: float = 0.05,
+        retry_s: float = 1.0,
+    ) -> None:
+        self.storage = storage
+        self.prefix = prefix
+        self.sync_interval_s = sync_interval_s
+        self.retry_s = retry_s
+        self._windows: dict[str, _Window] = {}
+        self._redis_down_until = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._sync_forever(), name="rate-limit-sync")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.sync()
+
+    async def hit(self, rules: tuple[Rule, ...], *, subject: str | None, ip: str) -> None:
+        """Count one request against each rule; raise RateLimited when one is exceeded."""
+        now = time.time()
+        for rule in rules:
+            identity = f"sub:{subject}" if rule.per == "caller" and subject else f"ip:{ip}"
+            key, window = self._window(rule, identity, now)
+            count = window.count + 1
+            if rule.exact and self.storage is not None and now >= self._redis_down_until:
+                count = await self._count_now(key, window)
+            else:
+                window.pending += 1
+            if count > rule.item.amount:
+                LIMITED.labels(rule.name).inc()
+                retry_after = max(1, math.ceil((window.window + 1) * window.length - now))
+                raise RateLimited(
+                    f"rate limit exceeded: {rule.item.amount} per {_per(rule.item)}",
+                    details={"limit": str(rule.item), "retry_after_s": retry_after},
+                    headers={"Retry-After": str(retry_after)},
+                )
+
+    def _window(self, rule: Rule, identity: str, now: float) -> tuple[str, _Window]:
+        length = rule.item.get_expiry()
+        number = int(now // length)
+        key = f"{self.prefix}:{rule.name}:{identity}:{number}"
+        window = self._windows.get(key)
+        if window is None:
+            window = self._windows[key] = _Window(number, length)
+        return key, window
+
+    async def _count_now(self, key: str, window: _Window) -> int:
+        assert self.storage is not None
+        try:
+            window.shared = await self.storage.incr(key, window.length + 1, 1)
+        except Exception as exc:  # any storage failure: count here until Redis is back
+            self._redis_failed(exc)
+            window.pending += 1
+        return window.count
+
+    async def check(self) -> bool:
+        """True when Redis answers (always True without Redis)."""
+        if self.storage is None:
+            return True
+        try:
+            return bool(await self.storage.check())
+        except Exception:  # any failure means "down"
+            return False
+
+    async def sync(self) -> None:
+        """Push pending counts to Redis and read back the shared totals; drop past windows."""
+        now = time.time()
+        for key in [k for k, w in self._windows.items() if (w.window + 1) * w.length <= now]:
+            del self._windows[key]
+        if self.storage is None or now < self._redis_down_until:
+            return
+        dirty = [(key, w) for key, w in self._windows.items() if w.pending]
+        if dirty:
+            await asyncio.gather(*(self._push(key, w) for key, w in dirty))
+
+    async def _push(self, key: str, window: _Window) -> None:
+        assert self.storage is not None
+        window.sending, window.pending = window.pending, 0
+        try:
+            window.shared = await self.storage.incr(key, window.length + 1, window.sending)
+        except Exception as exc:  # keep the hits; they are pushed on the next sync
+            window.pending += window.sending
+            self._redis_failed(exc)
+        finally:
+            window.sending = 0
+
+    def _redis_failed(self, exc: Exception) -> None:
+        REDIS_FAILURES.inc()
+        if time.time() >= self._redis_down_until:
+            logger.warning(
+                "rate-limit storage unavailable: counting per process",
+                extra={"error": f"{type(exc).__name__}: {exc}"[:300]},
+            )
+        self._redis_down_until = time.time() + self.retry_s
+
+    async def _sync_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.sync_interval_s)
+            await self.sync()
+
+
+def redis_storage(url: str, *, timeout_s: float) -> RedisStorage:
+    """`limits`' async Redis storage on redis-py, with short timeouts so a down Redis fails fast."""
+    return RedisStorage(
+        url.replace("redis://", "async+redis://", 1).replace("rediss://", "async+rediss://", 1),
+        implementation="redispy",
+        socket_timeout=timeout_s,
+        socket_connect_timeout=timeout_s,
+    )
+
+
+def client_ip(scope: Scope, trusted_proxies: list[Network]) -> str:
+    """The caller's address; X-Forwarded-For is believed only when sent by a trusted proxy."""
+    client = scope.get("client")
+    peer = str(client[0]) if client else "unknown"
+    if not trusted_proxies or not _is_trusted(peer, trusted_proxies):
         return peer
-    forwarded = request.headers.get("x-forwarded-for", "")
+    forwarded = next((v for k, v in scope["headers"] if k == b"x-forwarded-for"), b"")
+    hops = [h.strip() for h in forwarded.decode("latin-1").split(",") if h.strip()]
     # Walk from the right: the first address not ours is the one a proxy saw.
-    for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
-        if not _is_trusted(hop, proxies):
+    for hop in reversed(hops):
+        if not _is_trusted(hop, trusted_proxies):
             return hop
     return peer
 
 
-def _is_trusted(address: str, proxies: list) -> bool:
+def _is_trusted(address: str, proxies: list[Network]) -> bool:
     try:
         ip = ip_address(address)
     except ValueError:
@@ -40,59 +224,6 @@ def _is_trusted(address: str, proxies: list) -> bool:
     return any(ip in network for network in proxies)
 
 
-def ip_key(request: Request) -> str:
-    """Rate-limit key: the client IP."""
-    return f"ip:{client_ip(request)}"
-
-
-def subject_key(request: Request) -> str:
-    """Rate-limit key: the authenticated subject (set by the auth dependency)."""
-    subject = getattr(request.state, "subject", None)
-    return f"sub:{subject}" if subject else ip_key(request)
-
-
-def build_limiter(settings: GatewaySettings) -> Limiter:
-    """One limiter per app, on Redis when REDIS_URL is set, in memory otherwise."""
-    storage = settings.redis_url or "memory://"
-    options: dict[str, Any] = (
-        {
-            "socket_timeout": settings.redis_timeout_s,
-            "socket_connect_timeout": settings.redis_timeout_s,
-        }
-        if settings.redis_url
-        else {}
-    )
-    return Limiter(
-        key_func=ip_key,
-        storage_uri=storage,
-        storage_options=options,
-        headers_enabled=settings.rate_limit_headers,
-        in_memory_fallback_enabled=bool(settings.redis_url),
-        swallow_errors=True,
-        key_prefix=settings.rate_limit_key_prefix,
-    )
-
-
-def rate_limit_exceeded_handler(request: Request, exc: Exception) -> JSONResponse:
-    """429 in the shared error body, always with Retry-After."""
-    assert isinstance(exc, RateLimitExceeded)
-    limiter: Limiter = request.app.state.limiter
-    retry_after = _retry_after(limiter, request)
-    return error_response(
-        status_code=429,
-        error_type="rate_limited",
-        message=f"rate limit exceeded: {exc.detail}",
-        details={"limit": str(exc.detail), "retry_after_s": retry_after},
-        headers={"Retry-After": str(retry_after)},
-    )
-
-
-def _retry_after(limiter: Limiter, request: Request) -> int:
-    current = getattr(request.state, "view_rate_limit", None)
-    if current is None:
-        return 1
-    try:
-        reset_at, _ = limiter.limiter.get_window_stats(current[0], *current[1])
-    except Exception:  # storage trouble must not turn a 429 into a 500
-        return 1
-    return max(1, math.ceil(reset_at - time.time()))
+def _per(item: RateLimitItem) -> str:
+    unit = item.GRANULARITY.name
+    return unit if item.multiples == 1 else f"{item.multiples} {unit}s"

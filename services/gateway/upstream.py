@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
+from fastapi import Response
 from pydantic import BaseModel, ValidationError
 
 from shared.errors import BadGateway, GatewayTimeout, ServiceError, ServiceUnavailable
@@ -44,6 +45,20 @@ class Upstream:
         if response.is_success:
             return response
         raise self._relay_error(response)
+
+    async def relay(
+        self,
+        method: str,
+        path: str,
+        model: type[BaseModel],
+        *,
+        status_code: int = 200,
+        **kwargs: Any,
+    ) -> Response:
+        """Call, check the answer against `model`, and pass its bytes on unchanged."""
+        answer = await self.call(method, path, **kwargs)
+        self.parse(answer, model)
+        return Response(answer.content, status_code=status_code, media_type="application/json")
 
     async def json(self, method: str, path: str, model: type[ModelT], **kwargs: Any) -> ModelT:
         """Call and validate the answer against `model`."""

@@ -7,10 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from pydantic import SecretStr
 
 from services.gateway.config import GatewaySettings
-from services.gateway.dependencies import get_inference
 from services.gateway.main import create_app as create_gateway
 from services.gateway.upstream import Upstream
 from services.inference.config import InferenceSettings
@@ -71,8 +71,11 @@ async def gateway(
     """The gateway with Redis-backed limits, its inference upstream an in-process app."""
     settings = gateway_settings(database_dsn, redis_url)
     app = create_gateway(settings)
-    app.dependency_overrides[get_inference] = lambda: Upstream(
-        "inference", "http://inference.internal", inference_client
-    )
     async with serve(app) as client:
+        use_upstream(app, "inference", inference_client)
         yield Gateway(client, settings)
+
+
+def use_upstream(app: FastAPI, name: str, client: httpx.AsyncClient) -> None:
+    """Point the running gateway's `name` upstream at an in-process client."""
+    app.state.upstreams[name] = Upstream(name, f"http://{name}.internal", client)

@@ -11,11 +11,9 @@ from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 
 from ops.devstack import free_port
-from services.gateway.dependencies import get_inference
 from services.gateway.main import create_app as create_gateway
-from services.gateway.upstream import Upstream
 from tests.asgi import serve
-from tests.gateway.conftest import Gateway, gateway_settings
+from tests.gateway.conftest import Gateway, gateway_settings, use_upstream
 
 PREDICT = {"idade": 35, "renda_anual": 85000.0}
 
@@ -29,11 +27,9 @@ async def _gateway(
 ) -> AsyncIterator[Gateway]:
     settings = gateway_settings(database_dsn, redis_url, **overrides)
     app = create_gateway(settings)
-    if upstream is not None:
-        app.dependency_overrides[get_inference] = lambda: Upstream(
-            "inference", "http://inference.internal", upstream
-        )
     async with serve(app) as client:
+        if upstream is not None:
+            use_upstream(app, "inference", upstream)
         yield Gateway(client, settings)
 
 

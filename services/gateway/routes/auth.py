@@ -2,21 +2,19 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends
 from fastapi.security import OAuth2PasswordRequestForm
-from slowapi import Limiter
 
 from services.gateway import service
 from services.gateway.config import GatewaySettings
-from services.gateway.dependencies import PoolDep, TokensDep
-from services.gateway.ratelimit import ip_key
+from services.gateway.dependencies import AUTH_LIMIT, PoolDep, TokensDep
 from services.gateway.schemas import TokenResponse
 from shared.errors import responses
 
 FormDep = Annotated[OAuth2PasswordRequestForm, Depends()]
 
 
-def build_router(limiter: Limiter, settings: GatewaySettings) -> APIRouter:
+def build_router(settings: GatewaySettings) -> APIRouter:
     """Auth routes, rate-limited per client IP against password guessing."""
     router = APIRouter(tags=["auth"])
 
@@ -42,11 +40,9 @@ def build_router(limiter: Limiter, settings: GatewaySettings) -> APIRouter:
             },
             **responses(401, 422, 429),
         },
+        dependencies=[AUTH_LIMIT],
     )
-    @limiter.limit(settings.rate_limit_auth, key_func=ip_key)
-    async def token(
-        request: Request, response: Response, form: FormDep, pool: PoolDep, tokens: TokensDep
-    ) -> TokenResponse:
+    async def token(form: FormDep, pool: PoolDep, tokens: TokensDep) -> TokenResponse:
         access_token, granted = await service.issue_token(
             pool=pool,
             tokens=tokens,

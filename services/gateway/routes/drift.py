@@ -2,12 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request, Response
-from slowapi import Limiter
+from fastapi import APIRouter, Body, Query
 
 from services.gateway.config import GatewaySettings
-from services.gateway.dependencies import AdminCaller, DriftDep
-from services.gateway.ratelimit import subject_key
+from services.gateway.dependencies import ADMIN_LIMIT, AdminCaller, DriftDep
 from shared.errors import responses
 from shared.schemas_drift import DriftCheckRequest, DriftReport, DriftReportList
 
@@ -45,10 +43,9 @@ model: `training_requested`, `training_busy` (a job is already queued or running
 """
 
 
-def build_router(limiter: Limiter, settings: GatewaySettings) -> APIRouter:
+def build_router(settings: GatewaySettings) -> APIRouter:
     """Run drift checks and read their reports; limited per admin."""
-    router = APIRouter(tags=["monitoring"])
-    per_caller = limiter.limit(settings.rate_limit_admin, key_func=subject_key)
+    router = APIRouter(tags=["monitoring"], dependencies=[ADMIN_LIMIT])
     check_timeout_s = max(settings.upstream_timeout_s, CHECK_TIMEOUT_S)
 
     @router.post(
@@ -58,10 +55,7 @@ def build_router(limiter: Limiter, settings: GatewaySettings) -> APIRouter:
         description=CHECK_DESCRIPTION,
         responses=responses(400, 401, 403, 422, *_UPSTREAM),
     )
-    @per_caller
     async def run_check(
-        request: Request,
-        response: Response,
         caller: AdminCaller,
         drift: DriftDep,
         body: Annotated[DriftCheckRequest | None, Body()] = None,
@@ -86,10 +80,7 @@ def build_router(limiter: Limiter, settings: GatewaySettings) -> APIRouter:
         "scope `admin`.",
         responses=responses(401, 403, 422, *_UPSTREAM),
     )
-    @per_caller
     async def list_reports(
-        request: Request,
-        response: Response,
         caller: AdminCaller,
         drift: DriftDep,
         limit: Annotated[int, Query(ge=1, le=200, description="How many reports")] = 20,

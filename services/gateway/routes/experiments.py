@@ -1,11 +1,9 @@
 """A/B test and shadow deployment routes (admin), forwarded to the training service."""
 
-from fastapi import APIRouter, Request, Response
-from slowapi import Limiter
+from fastapi import APIRouter
 
 from services.gateway.config import GatewaySettings
-from services.gateway.dependencies import AdminCaller, Principal, TrainingDep
-from services.gateway.ratelimit import subject_key
+from services.gateway.dependencies import ADMIN_LIMIT, AdminCaller, Principal, TrainingDep
 from shared.errors import responses
 from shared.schemas_experiments import (
     ExperimentResults,
@@ -24,10 +22,9 @@ def _headers(caller: Principal) -> dict[str, str]:
     return {"X-Actor": caller.subject, "Content-Type": "application/json"}
 
 
-def build_router(limiter: Limiter, settings: GatewaySettings) -> APIRouter:
+def build_router(settings: GatewaySettings) -> APIRouter:
     """Start, read, stop and conclude experiments; limited per admin."""
-    router = APIRouter(tags=["experiments"])
-    per_caller = limiter.limit(settings.rate_limit_admin, key_func=subject_key)
+    router = APIRouter(tags=["experiments"], dependencies=[ADMIN_LIMIT])
 
     @router.put(
         PATH,
@@ -44,10 +41,7 @@ def build_router(limiter: Limiter, settings: GatewaySettings) -> APIRouter:
         "running (end it first: one at a time). Needs scope `admin`.",
         responses=responses(400, 401, 403, 404, 409, 422, *_UPSTREAM),
     )
-    @per_caller
     async def start(
-        request: Request,
-        response: Response,
         body: StartExperimentRequest,
         caller: AdminCaller,
         training: TrainingDep,
@@ -73,10 +67,7 @@ def build_router(limiter: Limiter, settings: GatewaySettings) -> APIRouter:
         "404 when no experiment ever ran. Needs scope `admin`.",
         responses=responses(401, 403, 404, *_UPSTREAM),
     )
-    @per_caller
-    async def results(
-        request: Request, response: Response, caller: AdminCaller, training: TrainingDep
-    ) -> ExperimentResults:
+    async def results(caller: AdminCaller, training: TrainingDep) -> ExperimentResults:
         return await training.json("GET", PATH, ExperimentResults, headers=_headers(caller))
 
     @router.delete(
@@ -88,10 +79,7 @@ def build_router(limiter: Limiter, settings: GatewaySettings) -> APIRouter:
         "results stay readable with GET. 404 when none is running. Needs scope `admin`.",
         responses=responses(401, 403, 404, *_UPSTREAM),
     )
-    @per_caller
-    async def stop(
-        request: Request, response: Response, caller: AdminCaller, training: TrainingDep
-    ) -> ExperimentView:
+    async def stop(caller: AdminCaller, training: TrainingDep) -> ExperimentView:
         return await training.json("DELETE", PATH, ExperimentView, headers=_headers(caller))
 
     @router.post(
@@ -105,10 +93,7 @@ def build_router(limiter: Limiter, settings: GatewaySettings) -> APIRouter:
         "when the promotion gate refuses. Needs scope `admin`.",
         responses=responses(400, 401, 403, 404, 409, 422, *_UPSTREAM),
     )
-    @per_caller
     async def promote(
-        request: Request,
-        response: Response,
         body: PromoteChallengerRequest,
         caller: AdminCaller,
         training: TrainingDep,

@@ -1,20 +1,16 @@
 """Outcome reporting, forwarded to the inference service."""
 
-from fastapi import APIRouter, Request, Response
-from slowapi import Limiter
+from fastapi import APIRouter
 
 from services.gateway.config import GatewaySettings
-from services.gateway.dependencies import InferenceDep, PredictCaller
-from services.gateway.ratelimit import ip_key, subject_key
+from services.gateway.dependencies import PREDICT_LIMITS, InferenceDep, PredictCaller
 from shared.errors import responses
 from shared.schemas_experiments import FeedbackReceipt, FeedbackRequest
 
 
-def build_router(limiter: Limiter, settings: GatewaySettings) -> APIRouter:
+def build_router(settings: GatewaySettings) -> APIRouter:
     """The feedback route; limited like predictions, per caller and per client IP."""
-    router = APIRouter(tags=["predictions"])
-    per_caller = limiter.limit(settings.rate_limit_predict, key_func=subject_key)
-    per_ip = limiter.limit(settings.rate_limit_per_ip, key_func=ip_key)
+    router = APIRouter(tags=["predictions"], dependencies=[PREDICT_LIMITS])
 
     @router.post(
         "/v1/feedback",
@@ -29,11 +25,7 @@ def build_router(limiter: Limiter, settings: GatewaySettings) -> APIRouter:
         "already has an outcome (outcomes are final). Needs scope `predict`.",
         responses=responses(400, 401, 403, 404, 409, 413, 422, 429, 502, 503, 504),
     )
-    @per_caller
-    @per_ip
     async def feedback(
-        request: Request,
-        response: Response,
         body: FeedbackRequest,
         caller: PredictCaller,
         inference: InferenceDep,

@@ -5,11 +5,9 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from slowapi import Limiter
 
 from services.gateway.config import GatewaySettings
-from services.gateway.dependencies import AdminCaller, TrainingDep
-from services.gateway.ratelimit import subject_key
+from services.gateway.dependencies import ADMIN_LIMIT, AdminCaller, TrainingDep
 from shared.errors import ErrorBody, PayloadTooLarge, ServiceError, responses
 from shared.schemas_training import (
     MAX_JSON_ROWS,
@@ -21,6 +19,8 @@ from shared.schemas_training import (
     PromoteRequest,
     PromotionResponse,
     RollbackRequest,
+    ShouldRetrainRequest,
+    ShouldRetrainResponse,
     TrainingJob,
     TrainingJobAccepted,
     TrainingJobList,
@@ -74,7 +74,7 @@ def _relay(answer: Any, status_code: int = 200) -> Response:
     return Response(answer.content, status_code=status_code, media_type="application/json")
 
 
-def _ingest_routes(router: APIRouter, admin: Any, settings: GatewaySettings) -> None:
+def _ingest_routes(router: APIRouter, settings: GatewaySettings) -> None:
     @router.post(
         "/v1/features",
         tags=["features"],
@@ -88,10 +88,7 @@ def _ingest_routes(router: APIRouter, admin: Any, settings: GatewaySettings) -> 
         "rows are listed with their position and the reason. Needs scope `admin`.",
         responses=responses(400, 401, 403, 413, 422, 429, 502, 503, 504),
     )
-    @admin
     async def ingest_rows(
-        request: Request,
-        response: Response,
         body: IngestRowsRequest,
         caller: AdminCaller,
         training: TrainingDep,
@@ -126,10 +123,7 @@ def _ingest_routes(router: APIRouter, admin: Any, settings: GatewaySettings) -> 
         },
         responses={**responses(401, 403, 413, 422, 429, 502, 503, 504), **_UNSUPPORTED},
     )
-    @admin
-    async def ingest_csv(
-        request: Request, response: Response, caller: AdminCaller, training: TrainingDep
-    ) -> Response:
+    async def ingest_csv(request: Request, caller: AdminCaller, training: TrainingDep) -> Response:
         content_type = _check_csv_headers(request, settings.max_csv_bytes)
         answer = await training.call(
             "POST",
@@ -141,7 +135,7 @@ def _ingest_routes(router: APIRouter, admin: Any, settings: GatewaySettings) -> 
         return _relay(answer)
 
 
-def _job_routes(router: APIRouter, admin: Any) -> None:
+def _job_routes(router: APIRouter) -> None:
     @router.post(
         "/v1/training/jobs",
         status_code=202,
@@ -157,10 +151,7 @@ def _job_routes(router: APIRouter, admin: Any) -> None:
         "Needs scope `admin`.",
         responses=responses(400, 401, 403, 409, 422, 429, 502, 503, 504),
     )
-    @admin
     async def start_job(
-        request: Request,
-        response: Response,
         caller: AdminCaller,
         training: TrainingDep,
         body: NewTrainingJob | None = None,
@@ -185,10 +176,7 @@ def _job_routes(router: APIRouter, admin: Any) -> None:
         "Needs scope `admin`.",
         responses=responses(401, 403, 422, 429, 502, 503, 504),
     )
-    @admin
     async def list_jobs(
-        request: Request,
-        response: Response,
         caller: AdminCaller,
         training: TrainingDep,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -208,10 +196,7 @@ def _job_routes(router: APIRouter, admin: Any) -> None:
         "e.g. a data-quality failure such as not enough labelled rows). Needs scope `admin`.",
         responses=responses(401, 403, 404, 422, 429, 502, 503, 504),
     )
-    @admin
     async def get_job(
-        request: Request,
-        response: Response,
         job_id: UUID,
         caller: AdminCaller,
         training: TrainingDep,
@@ -221,7 +206,38 @@ def _job_routes(router: APIRouter, admin: Any) -> None:
         return _relay(answer)
 
 
-def _model_routes(router: APIRouter, admin: Any) -> None:
+def _retrain_routes(router: APIRouter) -> None:
+    @router.post(
+        "/v1/training/should-retrain",
+        response_model=ShouldRetrainResponse,
+        summary="Check whether new labelled rows call for a retrain",
+        description="Counts the labelled rows observed since `since` (default: the last 7 "
+        "days; feedback included) and, when there are at least `min_rows` (default 200), "
+        "scores the current production model on them. `verdict` is `insufficient_data` "
+        "when fewer rows exist, `retrain` when production's accuracy is below `threshold` "
+        "(or nothing serves yet) and `ok` otherwise. Schedulers call this before starting a "
+        "training job, passing the time the production model's data was extracted as "
+        "`since`, so that a job only runs when there is new data to learn from. Reads "
+        "only; needs scope `admin`.",
+        responses=responses(400, 401, 403, 422, 429, 502, 503, 504),
+    )
+    async def should_retrain(
+        caller: AdminCaller,
+        training: TrainingDep,
+        body: ShouldRetrainRequest | None = None,
+    ) -> Response:
+        check = body or ShouldRetrainRequest()
+        answer = await training.call(
+            "POST",
+            "/v1/training/should-retrain",
+            content=check.model_dump_json(exclude_unset=True),
+            headers=_JSON,
+        )
+        training.parse(answer, ShouldRetrainResponse)
+        return _relay(answer)
+
+
+def _model_routes(router: APIRouter) -> None:
     @router.post(
         "/v1/models/{version}/promote",
         response_model=PromotionResponse,
@@ -236,10 +252,7 @@ def _model_routes(router: APIRouter, admin: Any) -> None:
         "409 `already_production` if it already serves. Needs scope `admin`.",
         responses=responses(401, 403, 404, 409, 422, 429, 502, 503, 504),
     )
-    @admin
     async def promote(
-        request: Request,
-        response: Response,
         version: VersionPath,
         caller: AdminCaller,
         training: TrainingDep,
@@ -267,10 +280,7 @@ def _model_routes(router: APIRouter, admin: Any) -> None:
         "when there is nothing to go back to. Needs scope `admin`.",
         responses=responses(401, 403, 409, 422, 429, 502, 503, 504),
     )
-    @admin
     async def rollback(
-        request: Request,
-        response: Response,
         caller: AdminCaller,
         training: TrainingDep,
         body: RollbackRequest | None = None,
@@ -288,11 +298,11 @@ def _model_routes(router: APIRouter, admin: Any) -> None:
 _JSON = {"Content-Type": "application/json"}
 
 
-def build_router(limiter: Limiter, settings: GatewaySettings) -> APIRouter:
+def build_router(settings: GatewaySettings) -> APIRouter:
     """Admin routes for data, training and the production alias; limited per caller."""
-    router = APIRouter(tags=["training"])
-    admin = limiter.limit(settings.rate_limit_admin, key_func=subject_key)
-    _ingest_routes(router, admin, settings)
-    _job_routes(router, admin)
-    _model_routes(router, admin)
+    router = APIRouter(tags=["training"], dependencies=[ADMIN_LIMIT])
+    _ingest_routes(router, settings)
+    _job_routes(router)
+    _retrain_routes(router)
+    _model_routes(router)
     return router
