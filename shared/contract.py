@@ -1,7 +1,13 @@
-"""The feature contract, declared once: every service validates customers against it."""
+"""The feature contract, declared once: every service validates customers against it.
 
-from typing import Annotated, Final
+The age and income rules live here: the request models below, the CSV ingest and the
+training data-quality check all apply these constants and predicates.
+"""
 
+from typing import Annotated, Any, Final, overload
+
+import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
 FEATURES: Final = ("idade", "renda_anual")
@@ -10,6 +16,40 @@ IDADE_MIN: Final = 18
 IDADE_MAX: Final = 100
 RENDA_MIN: Final = 0.0
 RENDA_MAX: Final = 10_000_000.0
+# When a labelled example was observed (a column of the feature table, not a model input).
+OBSERVED_AT: Final = "observed_at"
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@overload
+def idade_in_range(value: float) -> bool: ...
+@overload
+def idade_in_range(value: FloatArray) -> BoolArray: ...
+def idade_in_range(value: Any) -> Any:
+    """Whether an age (or each of an array of ages) lies in IDADE_MIN..IDADE_MAX."""
+    # `&`, not `and`: the same expression serves a number and an array.
+    return (value >= IDADE_MIN) & (value <= IDADE_MAX)
+
+
+@overload
+def is_whole(value: float) -> bool: ...
+@overload
+def is_whole(value: FloatArray) -> BoolArray: ...
+def is_whole(value: Any) -> Any:
+    """Whether a number (or each of an array) is a whole number; NaN and inf are not."""
+    return np.isfinite(value) & (np.floor(value) == value)
+
+
+@overload
+def renda_in_range(value: float) -> bool: ...
+@overload
+def renda_in_range(value: FloatArray) -> BoolArray: ...
+def renda_in_range(value: Any) -> Any:
+    """Whether an income (or each of an array) lies in RENDA_MIN..RENDA_MAX (so is finite)."""
+    return (value >= RENDA_MIN) & (value <= RENDA_MAX)
+
 
 # Strict: "35" or true are not ages; JSON numbers only.
 Idade = Annotated[

@@ -1,14 +1,25 @@
-"""MLflow registry access shared by inference, training and drift (aliases, never stages)."""
+"""MLflow registry access for every service: each alias read and alias move lives here.
+
+Aliases, never stages. Every function is blocking (the MLflow client is synchronous): async
+callers run them in a worker thread.
+"""
 
 import os
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
 from typing import Any
 
 PRODUCTION = "production"
 CHALLENGER = "challenger"
+# Tag on a promoted version naming the one it replaced: rollback follows it back.
+PREVIOUS_PRODUCTION_TAG = "previous_production"
+# The error codes with which the MLflow server says "no such model, version or artifact".
+NOT_FOUND_CODES = frozenset({"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"})
+# MLflow's SQL store answers a missing alias (on an existing model) with this code instead.
+_MISSING_ALIAS_CODE = "INVALID_PARAMETER_VALUE"
 # The only types a stored model may contain beyond skops' defaults. The loader uses this
 # list, not the one the artifact declares, so a tampered artifact cannot widen it.
 SKOPS_TRUSTED_TYPES: list[str] = [
@@ -46,6 +57,11 @@ def client(tracking_uri: str) -> Any:
     return MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
 
 
+def is_not_found(exc: Exception) -> bool:
+    """Whether an MLflow error says the thing asked for does not exist."""
+    return getattr(exc, "error_code", "") in NOT_FOUND_CODES
+
+
 def resolve_alias(mlflow_client: Any, *, name: str, alias: str) -> VersionInfo | None:
     """The version an alias points at, or None when the model or alias does not exist."""
     from mlflow.exceptions import MlflowException
@@ -53,10 +69,57 @@ def resolve_alias(mlflow_client: Any, *, name: str, alias: str) -> VersionInfo |
     try:
         mv = mlflow_client.get_model_version_by_alias(name, alias)
     except MlflowException as exc:
-        if _is_not_found(exc):
+        if is_not_found(exc) or exc.error_code == _MISSING_ALIAS_CODE:
             return None
         raise
     return VersionInfo(name=name, version=str(mv.version), run_id=mv.run_id, tags=dict(mv.tags))
+
+
+def production_version(tracking_uri: str, *, name: str) -> VersionInfo | None:
+    """The version behind `production`, or None when nothing is in production."""
+    return resolve_alias(client(tracking_uri), name=name, alias=PRODUCTION)
+
+
+def require_version(tracking_uri: str, *, name: str, version: str) -> None:
+    """Raise MLflow's not-found error unless `version` of `name` is registered."""
+    client(tracking_uri).get_model_version(name, version)
+
+
+def point_production(
+    tracking_uri: str, *, name: str, version: str, replaced: str | None, rollback: bool = False
+) -> None:
+    """Write the `production` alias; only the training service's `move_production` calls this.
+
+    A promotion tags `version` with the version it replaces, so a rollback can walk back. A
+    rollback stamps the replaced version instead: the target keeps its own tag, so rolling
+    back again walks further.
+    """
+    registry = client(tracking_uri)
+    if not rollback and replaced and replaced != version:
+        registry.set_model_version_tag(name, version, PREVIOUS_PRODUCTION_TAG, replaced)
+    registry.set_registered_model_alias(name, PRODUCTION, version)
+    if rollback and replaced:
+        registry.set_model_version_tag(
+            name, replaced, "rolled_back_at", datetime.now(UTC).isoformat()
+        )
+
+
+def point_challenger(tracking_uri: str, *, name: str, version: str) -> None:
+    """Make `version` the challenger; MLflow's not-found error when it is not registered."""
+    registry = client(tracking_uri)
+    registry.get_model_version(name, version)
+    registry.set_registered_model_alias(name, CHALLENGER, version)
+
+
+def drop_challenger(tracking_uri: str, *, name: str) -> None:
+    """Remove the challenger alias; nothing to do when it (or the model) is gone already."""
+    from mlflow.exceptions import MlflowException
+
+    try:
+        client(tracking_uri).delete_registered_model_alias(name, CHALLENGER)
+    except MlflowException as exc:
+        if not is_not_found(exc):
+            raise
 
 
 def load_sklearn(*, name: str, version: str) -> Any:
@@ -79,6 +142,17 @@ def load_skops_model(model_dir: str | PathLike[str]) -> Any:
     return skops.io.load(Path(model_dir) / flavor["pickled_model"], trusted=SKOPS_TRUSTED_TYPES)
 
 
-def _is_not_found(exc: Exception) -> bool:
-    code = getattr(exc, "error_code", "")
-    return code in ("RESOURCE_DOES_NOT_EXIST", "NOT_FOUND", "INVALID_PARAMETER_VALUE")
+def read_run_artifact(tracking_uri: str, *, run_id: str, path: str) -> bytes:
+    """The bytes of one artifact of a run; FileNotFoundError when the run has no such file."""
+    import mlflow.artifacts
+
+    with tempfile.TemporaryDirectory(prefix="artifact-") as folder:
+        try:
+            local = mlflow.artifacts.download_artifacts(
+                run_id=run_id, artifact_path=path, dst_path=folder, tracking_uri=tracking_uri
+            )
+        except Exception as exc:  # the client's errors differ by store; sort them by code
+            if is_not_found(exc):
+                raise FileNotFoundError(path) from exc
+            raise
+        return Path(local).read_bytes()

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 import asyncpg
 import mlflow
 
-from services.training import modeling, synthetic
+from services.training import synthetic
+from services.training.modeling import candidates
 from shared import registry
 from shared.contract import FEATURES, LABEL
 from shared.repositories import experiments
@@ -31,15 +32,15 @@ def register_version(*, tracking_uri: str, name: str, family: str, seed: int) ->
     """Fit candidate `family` on synthetic customers and register it; returns the version."""
     registry.configure_mlflow(tracking_uri)
     frame = synthetic.generate_customers(3_000, seed=seed)
-    model = modeling.build_candidates(seed=seed)[family]
-    model.fit(modeling.feature_frame(frame[list(FEATURES)]), frame[LABEL].to_numpy())
+    model = candidates.build_candidates(seed=seed)[family]
+    model.fit(candidates.feature_frame(frame[list(FEATURES)]), frame[LABEL].to_numpy())
     mlflow.set_experiment(f"{name}-fixtures")
     with mlflow.start_run(run_name=family):
         mlflow.log_metric("seed", seed)
         info = mlflow.sklearn.log_model(
             model,
             name="model",
-            pip_requirements=modeling.model_pip_requirements(),
+            pip_requirements=candidates.model_pip_requirements(),
             skops_trusted_types=registry.SKOPS_TRUSTED_TYPES,
             registered_model_name=name,
         )

@@ -70,7 +70,7 @@ def create_app(settings: DriftSettings | None = None) -> FastAPI:
     configure_logging(service="drift", level=settings.log_level)
     app = create_service_app(
         title="ml-pipeline drift",
-        description="Internal service: drift checks, live accuracy and A/B results.",
+        description="Internal service: drift checks, live accuracy and retraining requests.",
         settings=settings,
         lifespan=lifespan,
         readiness=postgres_readiness,

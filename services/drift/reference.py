@@ -29,7 +29,6 @@ logger = logging.getLogger(__name__)
 REFERENCE_ARTIFACT = "reference/reference.csv"
 PREDICTION_COLUMN = "probability"
 REFERENCE_COLUMNS = (*FEATURES, PREDICTION_COLUMN)
-_NOT_FOUND = frozenset({"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"})
 
 
 @dataclass(frozen=True)
@@ -89,11 +88,7 @@ class RegistryReferences:
 
     def _resolve(self) -> registry.VersionInfo | None:
         try:
-            return registry.resolve_alias(
-                registry.client(self.tracking_uri),
-                name=self.model_name,
-                alias=registry.PRODUCTION,
-            )
+            return registry.production_version(self.tracking_uri, name=self.model_name)
         except Exception as exc:  # whatever the client raises, the registry is not usable
             raise RegistryUnavailable(
                 "model registry unavailable", details={"reason": type(exc).__name__}
@@ -138,7 +133,7 @@ class RegistryReferences:
                     tracking_uri=self.tracking_uri,
                 )
             except Exception as exc:  # the client's errors differ by store; sort them by code
-                if getattr(exc, "error_code", "") in _NOT_FOUND:
+                if registry.is_not_found(exc):
                     raise FileNotFoundError(REFERENCE_ARTIFACT) from exc
                 raise RegistryUnavailable(
                     "model registry unavailable", details={"reason": type(exc).__name__}

@@ -1,81 +1,107 @@
 """`python -m services.training.bootstrap`: demo data and a first production model.
 
 Idempotent: does nothing when the registry already has a `production` model. Otherwise it
-loads seeded synthetic customers into an empty feature table and trains, registers and
-promotes the first model through the same pipeline every training job uses.
+loads seeded synthetic customers into an empty feature table, trains and registers a model
+with the pipeline every training job uses, and promotes it the way a job does: under the
+alias lock, with a `model_events` row, then asking inference to reload.
 """
 
 import asyncio
-import os
+import functools
 import sys
 from datetime import UTC, datetime
 
+import anyio
+import asyncpg
 import pandas as pd
+from pydantic import Field
 
 from services.training import synthetic
-from services.training.pipeline import TrainingConfig, content_hash, run_training
+from services.training.config import TrainingSettings
+from services.training.jobs.runner import training_config
+from services.training.modeling.pipeline import content_hash, run_training
+from services.training.promotion.service import promote_trained
+from services.training.registry_calls import read_production
 from shared import registry
 from shared.db import create_pool
+from shared.http import create_http_client
 from shared.logs import configure_logging
 from shared.repositories import features
 
 DEMO_ROWS = 20_000
 
 
-async def _load_frame(dsn: str, *, demo_rows: int, seed: int) -> pd.DataFrame:
-    pool = await create_pool(dsn, min_size=1, max_size=2)
+class BootstrapSettings(TrainingSettings):
+    """The training service's environment plus the size of the demo data set."""
+
+    demo_rows: int = Field(default=DEMO_ROWS, ge=1)
+
+
+async def _load_frame(pool: asyncpg.Pool, *, demo_rows: int, seed: int) -> pd.DataFrame:
+    if await features.count_features(pool) == 0:
+        demo = synthetic.generate_customers(demo_rows, seed=seed)
+        records = synthetic.feature_records(demo, source="synthetic")
+        async with pool.acquire() as conn, conn.transaction():
+            await features.copy_features(conn, records)
+    return pd.DataFrame(await features.read_labelled(pool))
+
+
+async def bootstrap_model(settings: TrainingSettings, *, demo_rows: int) -> str | None:
+    """Ensure a production model exists; return the version created, or None if one existed."""
+    registry.configure_mlflow(settings.mlflow_tracking_uri)
+    if await read_production(settings):
+        return None
+    pool = await create_pool(settings.database_url, min_size=1, max_size=2)
     try:
-        if await features.count_features(pool) == 0:
-            demo = synthetic.generate_customers(demo_rows, seed=seed)
-            demo["observed_at"] = demo["observed_at"].dt.floor("us")
-            records = [
-                (int(a), float(r), bool(c), t.to_pydatetime(), "synthetic")
-                for a, r, c, t in demo[
-                    ["idade", "renda_anual", "comprou_produto", "observed_at"]
-                ].itertuples(index=False)
-            ]
-            async with pool.acquire() as conn, conn.transaction():
-                await features.copy_features(conn, records)
-        return pd.DataFrame(await features.read_labelled(pool))
+        frame = await _load_frame(pool, demo_rows=demo_rows, seed=settings.training_seed)
+        train = functools.partial(
+            run_training,
+            frame,
+            config=training_config(settings),
+            model_name=settings.model_name,
+            tracking_uri=settings.mlflow_tracking_uri,
+            provenance={
+                "rows": len(frame),
+                "content_hash": content_hash(frame),
+                "source": "features table (demo bootstrap)",
+                "extracted_at": datetime.now(UTC).isoformat(),
+            },
+        )
+        outcome = await anyio.to_thread.run_sync(train)
+        if not outcome.decision.promote:
+            raise RuntimeError(f"first model was not promoted: {outcome.decision.reason}")
+        async with create_http_client(timeout_s=settings.inference_reload_timeout_s) as client:
+            await promote_trained(
+                pool=pool,
+                settings=settings,
+                http_client=client,
+                version=outcome.version,
+                compared_with=outcome.production_version,
+                reason=outcome.decision.reason,
+                actor="bootstrap",
+            )
     finally:
         await pool.close()
+    return outcome.version
 
 
 def bootstrap(
     *, dsn: str, tracking_uri: str, model_name: str, demo_rows: int = DEMO_ROWS, seed: int = 42
 ) -> str | None:
-    """Ensure a production model exists; return the version created, or None if one existed."""
-    registry.configure_mlflow(tracking_uri)
-    if registry.resolve_alias(
-        registry.client(tracking_uri), name=model_name, alias=registry.PRODUCTION
-    ):
-        return None
-    frame = asyncio.run(_load_frame(dsn, demo_rows=demo_rows, seed=seed))
-    outcome = run_training(
-        frame,
-        config=TrainingConfig(seed=seed),
+    """`bootstrap_model` for callers that name the database, registry and model themselves."""
+    settings = TrainingSettings(
+        database_url=dsn,
+        mlflow_tracking_uri=tracking_uri,
         model_name=model_name,
-        tracking_uri=tracking_uri,
-        provenance={
-            "rows": len(frame),
-            "content_hash": content_hash(frame),
-            "source": "features table (demo bootstrap)",
-            "extracted_at": datetime.now(UTC).isoformat(),
-        },
+        training_seed=seed,
     )
-    if not outcome.decision.promote:
-        raise RuntimeError(f"first model was not promoted: {outcome.decision.reason}")
-    return outcome.version
+    return asyncio.run(bootstrap_model(settings, demo_rows=demo_rows))
 
 
 def main() -> int:
-    configure_logging(service="bootstrap")
-    version = bootstrap(
-        dsn=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/ml_pipeline"),
-        tracking_uri=os.environ.get("MLFLOW_TRACKING_URI", "http://127.0.0.1:5000"),
-        model_name=os.environ.get("MODEL_NAME", "comprou-produto"),
-        demo_rows=int(os.environ.get("DEMO_ROWS", DEMO_ROWS)),
-    )
+    settings = BootstrapSettings()
+    configure_logging(service="bootstrap", level=settings.log_level)
+    version = asyncio.run(bootstrap_model(settings, demo_rows=settings.demo_rows))
     sys.stdout.write(
         f"production model: version {version} trained and promoted\n"
         if version

@@ -4,6 +4,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from services.training.modeling.gate import GateConfig
 from shared.config import BaseServiceSettings
 
 PrimaryMetric = Literal["roc_auc", "accuracy", "f1", "log_loss"]
@@ -35,3 +36,11 @@ class TrainingSettings(BaseServiceSettings):
     experiment_minimum_detectable_effect: float = Field(default=0.02, gt=0, lt=0.5)
     experiment_alpha: float = Field(default=0.05, gt=0, lt=1)
     experiment_power: float = Field(default=0.8, gt=0, lt=1)
+
+    def gate_config(self) -> GateConfig:
+        """The promotion rules these settings describe."""
+        return GateConfig(
+            primary_metric=self.training_primary_metric,
+            min_improvement=self.training_min_improvement,
+            accuracy_floor=self.training_accuracy_floor,
+        )

@@ -5,9 +5,12 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from services.training import experiments_router, router
 from services.training.config import TrainingSettings
-from services.training.jobs import TrainingJobRunner
+from services.training.experiments import router as experiments
+from services.training.ingest import router as ingest
+from services.training.jobs import router as jobs
+from services.training.jobs.runner import TrainingJobRunner
+from services.training.promotion import router as promotion
 from shared.app import create_service_app, postgres_readiness
 from shared.db import pool_for
 from shared.http import create_http_client
@@ -47,6 +50,6 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
         readiness=postgres_readiness,
         streaming_prefixes=("/v1/features/csv",),
     )
-    app.include_router(router.router)
-    app.include_router(experiments_router.router)
+    for domain in (ingest, jobs, promotion, experiments):
+        app.include_router(domain.router)
     return app

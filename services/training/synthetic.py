@@ -14,18 +14,26 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from shared.contract import FEATURES, IDADE_MAX, IDADE_MIN, LABEL, RENDA_MAX, RENDA_MIN
+from shared.contract import (
+    FEATURES,
+    IDADE_MAX,
+    IDADE_MIN,
+    LABEL,
+    OBSERVED_AT,
+    RENDA_MAX,
+    RENDA_MIN,
+)
+from shared.repositories.features import FeatureRecord
 
 __all__ = [
     "FEATURES",
     "LABEL",
-    "TIMESTAMP",
+    "OBSERVED_AT",
+    "feature_records",
     "generate_customers",
     "purchase_probability",
     "shifted",
 ]
-
-TIMESTAMP = "observed_at"
 
 # Age: 18 + Gamma(2.4, 9.5) gives a right-skewed adult population around 40.
 _AGE_SHAPE, _AGE_SCALE = 2.4, 9.5
@@ -80,7 +88,7 @@ def generate_customers(
             "idade": age.astype(np.int64),
             "renda_anual": income,
             LABEL: bought,
-            TIMESTAMP: observed,
+            OBSERVED_AT: observed,
         }
     )
 
@@ -118,3 +126,14 @@ def shifted(
         probability = purchase_probability(out["idade"].to_numpy(), out["renda_anual"].to_numpy())
         out[LABEL] = rng.random(len(out)) < probability
     return out
+
+
+def feature_records(frame: pd.DataFrame, *, source: str) -> list[FeatureRecord]:
+    """The frame's customers as rows for the feature table (observation times to the µs)."""
+    observed = frame[OBSERVED_AT].dt.floor("us")
+    return [
+        (int(age), float(income), bool(bought), moment.to_pydatetime(), source)
+        for age, income, bought, moment in zip(
+            frame["idade"], frame["renda_anual"], frame[LABEL], observed, strict=True
+        )
+    ]

@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from services.training import modeling, synthetic
+from services.training import synthetic
 from services.training.config import TrainingSettings
+from services.training.modeling import candidates
 from shared import registry
 from shared.repositories import features
 from tests.conftest import emptied_pool, scratch_database
@@ -67,8 +68,8 @@ def register_version(
 ) -> str:
     """Fit the logistic candidate on synthetic customers and register it; return the version."""
     frame = customers(rows, seed=seed, invert=invert)
-    X, y = modeling.features_and_target(frame)
-    model = modeling.build_candidates(seed=seed)["logistic_regression"].fit(X, y)
+    X, y = candidates.features_and_target(frame)
+    model = candidates.build_candidates(seed=seed)["logistic_regression"].fit(X, y)
     registry.configure_mlflow(tracking_uri)
     mlflow.set_experiment(model_name)
     with mlflow.start_run(run_name="test-version"):
@@ -77,7 +78,7 @@ def register_version(
             model,
             name="model",
             skops_trusted_types=registry.SKOPS_TRUSTED_TYPES,
-            pip_requirements=modeling.model_pip_requirements(),
+            pip_requirements=candidates.model_pip_requirements(),
         )
     return str(mlflow.register_model(info.model_uri, model_name).version)
 

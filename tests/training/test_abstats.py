@@ -4,7 +4,7 @@ import math
 import pytest
 from scipy import stats
 
-from services.training.abstats import (
+from services.training.experiments.stats import (
     ProportionComparison,
     recommend,
     required_sample_size,

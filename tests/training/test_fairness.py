@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from sklearn.pipeline import Pipeline
 
-from services.training.fairness import fairness_report
-from services.training.modeling import build_candidates, features_and_target
+from services.training.modeling.candidates import build_candidates, features_and_target
+from services.training.modeling.fairness import fairness_report
 from services.training.synthetic import generate_customers
 
 

@@ -2,7 +2,7 @@
 
 import math
 
-from services.training.gate import GateConfig, decide
+from services.training.modeling.gate import GateConfig, decide
 
 GOOD = {"accuracy": 0.9, "roc_auc": 0.95, "log_loss": 0.25}
 

@@ -9,7 +9,7 @@ import pytest
 from starlette.types import Message
 
 from services.training.errors import CsvRefused
-from services.training.ingest import ingest_csv
+from services.training.ingest.service import ingest_csv
 from services.training.main import create_app
 from shared.errors import PayloadTooLarge
 from tests.asgi import serve

@@ -14,9 +14,8 @@ import asyncpg
 import httpx
 import pytest
 
-from services.training.jobs import INTERRUPTED
+from services.training.jobs.runner import INTERRUPTED
 from services.training.main import create_app
-from services.training.pipeline import set_production
 from shared import registry
 from shared.repositories import model_events, training_jobs
 from tests.asgi import serve
@@ -228,8 +227,8 @@ async def test_a_promotion_during_the_job_is_not_overwritten(
             while (await client.get(f"/v1/training/jobs/{job_id}")).json()["stage"] != "promote":
                 await asyncio.sleep(0.05)
             await anyio.to_thread.run_sync(
-                lambda: set_production(
-                    tracking_uri=mlflow_uri, model_name=fresh_model, version=other, previous=None
+                lambda: registry.point_production(
+                    mlflow_uri, name=fresh_model, version=other, replaced=None
                 )
             )
         job = await _follow(client, job_id)

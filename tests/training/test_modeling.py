@@ -12,7 +12,7 @@ from sklearn.preprocessing import FunctionTransformer
 from skops.io.exceptions import UntrustedTypesFoundException
 from threadpoolctl import threadpool_limits
 
-from services.training.modeling import (
+from services.training.modeling.candidates import (
     FEATURES,
     CandidateScore,
     build_candidates,

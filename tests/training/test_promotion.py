@@ -12,7 +12,6 @@ import pytest
 
 from services.inference.config import InferenceSettings
 from services.inference.main import create_app as create_inference
-from services.training import promotion
 from services.training.errors import (
     ModelVersionNotFound,
     NothingToRollBack,
@@ -20,6 +19,8 @@ from services.training.errors import (
     RegistryUnavailable,
 )
 from services.training.main import create_app
+from services.training.promotion import service as promotion
+from services.training.registry_calls import current_production, in_registry_thread
 from shared import registry
 from shared.errors import Conflict
 from shared.repositories import model_events
@@ -228,9 +229,7 @@ async def test_an_unreachable_registry_is_503(
 ) -> None:
     settings = training_settings(training_dsn, "http://127.0.0.1:9", fresh_model)
     with pytest.raises(RegistryUnavailable):
-        await promotion.in_registry_thread(
-            lambda: promotion.current_production(settings), what="production"
-        )
+        await in_registry_thread(lambda: current_production(settings), what="production")
     try:
         async with serve(create_app(settings)) as client:
             answer = await client.post("/v1/models/rollback")

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from services.training.quality import QualityThresholds, prepare
+from services.training.modeling.quality import QualityThresholds, prepare
 from services.training.synthetic import LABEL, generate_customers
 
 START = datetime(2024, 3, 1, tzinfo=UTC)

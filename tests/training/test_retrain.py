@@ -6,9 +6,9 @@ import anyio
 import asyncpg
 import httpx
 
-from services.training import promotion
+from services.training.jobs.retrain import should_retrain
 from services.training.main import create_app
-from services.training.retrain import should_retrain
+from services.training.promotion import service as promotion
 from tests.asgi import serve
 from tests.training.conftest import customers, load_features, register_version, training_settings
 

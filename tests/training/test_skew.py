@@ -4,13 +4,15 @@ import io
 
 import anyio
 import asyncpg
+import httpx
 import numpy as np
 import pandas as pd
 
 from services.inference.config import InferenceSettings
 from services.inference.main import create_app as create_inference
-from services.training.jobs import training_config
-from services.training.pipeline import content_hash, run_training
+from services.training.jobs.runner import training_config
+from services.training.modeling.pipeline import content_hash, run_training
+from services.training.promotion.service import promote_trained
 from shared import registry
 from tests.asgi import serve
 from tests.training.conftest import customers, training_settings
@@ -31,6 +33,16 @@ async def test_served_probabilities_equal_the_trained_pipelines(
         )
     )
     assert outcome.decision.promote
+    async with httpx.AsyncClient() as http_client:
+        await promote_trained(
+            pool=training_pool,
+            settings=settings,
+            http_client=http_client,
+            version=outcome.version,
+            compared_with=outcome.production_version,
+            reason=outcome.decision.reason,
+            actor=None,
+        )
     # The reference sample holds raw training inputs and the in-memory pipeline's probabilities.
     path = registry.client(mlflow_uri).download_artifacts(outcome.run_id, "reference/reference.csv")
     reference = pd.read_csv(path).head(500)

@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header
 
-from services.training import experiments
 from services.training.dependencies import HttpClientDep, PoolDep, SettingsDep
+from services.training.experiments import service as experiments
 from shared.schemas_experiments import (
     ExperimentResults,
     ExperimentView,

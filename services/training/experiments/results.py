@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 from scipy import stats
 
-from services.training.abstats import (
+from services.training.config import ExperimentMetric, TrainingSettings
+from services.training.experiments.stats import (
     ProportionComparison,
     recommend,
     required_sample_size,
     two_proportion_test,
 )
-from services.training.config import ExperimentMetric, TrainingSettings
 from shared.repositories.experiments import ExperimentRow, ShadowTally, VariantTally
 from shared.schemas import Variant
 from shared.schemas_experiments import (

@@ -6,6 +6,7 @@ mix two experiments' data. Alias moves happen under the same advisory lock as pr
 leave a `model_events` row; inference replicas follow the recorded experiment by polling.
 """
 
+import functools
 import logging
 import uuid
 from datetime import UTC, datetime
@@ -13,13 +14,11 @@ from datetime import UTC, datetime
 import asyncpg
 import httpx
 
-from services.training import experiment_results
 from services.training.config import TrainingSettings
-from services.training.promotion import (
-    in_registry_thread,
-    notify_inference,
-    promote_version,
-)
+from services.training.experiments import results as experiment_results
+from services.training.promotion.production import notify_inference
+from services.training.promotion.service import promote_version
+from services.training.registry_calls import in_registry_thread, read_production
 from shared import registry
 from shared.errors import Conflict, NotFound
 from shared.repositories import experiments, model_events
@@ -36,29 +35,6 @@ from shared.schemas_experiments import (
 logger = logging.getLogger(__name__)
 
 
-def _production_version(settings: TrainingSettings) -> str | None:
-    client = registry.client(settings.mlflow_tracking_uri)
-    info = registry.resolve_alias(client, name=settings.model_name, alias=registry.PRODUCTION)
-    return info.version if info else None
-
-
-def _set_challenger(settings: TrainingSettings, version: str) -> None:
-    client = registry.client(settings.mlflow_tracking_uri)
-    client.get_model_version(settings.model_name, version)  # a missing version raises here
-    client.set_registered_model_alias(settings.model_name, registry.CHALLENGER, version)
-
-
-def _drop_challenger(settings: TrainingSettings) -> None:
-    from mlflow.exceptions import MlflowException
-
-    client = registry.client(settings.mlflow_tracking_uri)
-    try:
-        client.delete_registered_model_alias(settings.model_name, registry.CHALLENGER)
-    except MlflowException as exc:
-        if getattr(exc, "error_code", "") not in ("RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"):
-            raise
-
-
 def _no_experiment(settings: TrainingSettings) -> NotFound:
     return NotFound(
         f"no experiment is running for model '{settings.model_name}'",
@@ -70,12 +46,12 @@ async def _production_to_challenge(
     conn: model_events.Connection, *, settings: TrainingSettings, version: str
 ) -> str:
     """The production version `version` would be tested against, if a test may start now."""
-    production = await in_registry_thread(lambda: _production_version(settings), what="production")
-    if production is None:
+    current = await read_production(settings)
+    if current is None:
         raise Conflict(
             "no production model to test a challenger against", error_type="no_production"
         )
-    if production == version:
+    if current.version == version:
         raise Conflict(
             f"version {version} is already in production; pick another version to test",
             error_type="challenger_is_production",
@@ -83,7 +59,7 @@ async def _production_to_challenge(
     active = await experiments.get_active(conn, settings.model_name)
     if active is not None:
         raise _already_running(active)
-    return production
+    return current.version
 
 
 async def start_experiment(
@@ -114,9 +90,13 @@ async def start_experiment(
         async with conn.transaction():
             if not await experiments.insert_experiment(conn, row):
                 raise _already_running(await experiments.get_active(conn, settings.model_name))
-            await in_registry_thread(
-                lambda: _set_challenger(settings, version), what=f"model version {version}"
+            challenge = functools.partial(
+                registry.point_challenger,
+                settings.mlflow_tracking_uri,
+                name=settings.model_name,
+                version=version,
             )
+            await in_registry_thread(challenge, what=f"model version {version}")
             await model_events.record_event(
                 conn,
                 model_name=settings.model_name,
@@ -155,7 +135,10 @@ async def end_experiment(
         ended = await experiments.end_active(conn, model_name=settings.model_name, outcome=outcome)
         if ended is None:
             raise _no_experiment(settings)
-        await in_registry_thread(lambda: _drop_challenger(settings), what="the challenger alias")
+        drop = functools.partial(
+            registry.drop_challenger, settings.mlflow_tracking_uri, name=settings.model_name
+        )
+        await in_registry_thread(drop, what="the challenger alias")
         await model_events.record_event(
             conn,
             model_name=settings.model_name,

@@ -31,6 +31,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, PolynomialFeatures, StandardScaler
 from threadpoolctl import threadpool_limits
 
+from shared import registry
 from shared.contract import FEATURES, LABEL
 
 DECISION_THRESHOLD = 0.5
@@ -223,6 +224,18 @@ def evaluate(model: Pipeline, X: FeatureInput, y: TargetInput) -> dict[str, floa
         "brier": float(brier_score_loss(actual, probability, pos_label=1)),
         "positive_rate": float(predicted.mean()),
     }
+
+
+def score_version(*, name: str, version: str, X: FeatureInput, y: TargetInput) -> dict[str, float]:
+    """Load a registered version and score it like `evaluate` (blocking: call in a thread)."""
+    return evaluate(registry.load_sklearn(name=name, version=version), X, y)
+
+
+def finite_metrics(metrics: dict[str, float] | None) -> dict[str, float] | None:
+    """Drop NaN/inf values so metrics stay JSON-safe."""
+    if metrics is None:
+        return None
+    return {name: value for name, value in metrics.items() if np.isfinite(value)}
 
 
 def reference_sample(

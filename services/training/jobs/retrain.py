@@ -6,11 +6,10 @@ import asyncpg
 import numpy as np
 import pandas as pd
 
-from services.training import modeling
 from services.training.config import TrainingSettings
-from services.training.promotion import current_production, in_registry_thread
-from shared import registry
-from shared.contract import FEATURES, LABEL
+from services.training.modeling.candidates import score_version
+from services.training.registry_calls import in_registry_thread, read_production
+from shared.contract import LABEL
 from shared.repositories import features
 from shared.schemas_training import ShouldRetrainResponse, as_utc
 
@@ -27,8 +26,7 @@ def _window_start(settings: TrainingSettings, since: datetime | None) -> datetim
 
 async def _score(settings: TrainingSettings, version: str, frame: pd.DataFrame) -> dict[str, float]:
     def evaluate() -> dict[str, float]:
-        model = registry.load_sklearn(name=settings.model_name, version=version)
-        return modeling.evaluate(model, frame[list(FEATURES)], frame[LABEL].to_numpy())
+        return score_version(name=settings.model_name, version=version, X=frame, y=frame[LABEL])
 
     return await in_registry_thread(evaluate, what=f"scoring version {version}")
 
@@ -39,7 +37,7 @@ async def should_retrain(
     """Accuracy of production on rows labelled since `since` (feedback included), and a verdict."""
     window_start = _window_start(settings, since)
     frame = pd.DataFrame(await features.read_labelled(pool, since=window_start))
-    current = await in_registry_thread(lambda: current_production(settings), what="production")
+    current = await read_production(settings)
     threshold = settings.training_retrain_accuracy_threshold
     answer = {
         "production_version": current.version if current else None,

@@ -2,7 +2,8 @@
 
 The job itself is an asyncio task; the blocking pipeline runs in a worker thread. The thread
 reports each stage through a callback that also checks a cancel flag, so a job stopped by a
-shutdown ends at its next stage boundary and never registers or promotes afterwards.
+shutdown ends at its next stage boundary and never registers or promotes afterwards. A
+successful run is promoted through the promotion service, like any other move of `production`.
 """
 
 import asyncio
@@ -20,17 +21,18 @@ import asyncpg
 import httpx
 import pandas as pd
 
-from services.training import promotion
 from services.training.config import TrainingSettings
 from services.training.errors import PromotionRefused, TrainingInProgress
-from services.training.pipeline import (
+from services.training.modeling.candidates import finite_metrics
+from services.training.modeling.pipeline import (
     DataQualityFailed,
     TrainingConfig,
     TrainingOutcome,
     content_hash,
     run_training,
 )
-from services.training.quality import QualityThresholds
+from services.training.modeling.quality import QualityThresholds
+from services.training.promotion.service import promote_trained
 from shared.errors import ServiceError
 from shared.repositories import features, training_jobs
 from shared.schemas_training import TrainingJobRequest
@@ -50,7 +52,7 @@ def training_config(settings: TrainingSettings) -> TrainingConfig:
         folds=settings.training_folds,
         seed=settings.training_seed,
         cv_max_rows=settings.training_cv_max_rows,
-        gate=promotion.gate_config(settings),
+        gate=settings.gate_config(),
         quality=QualityThresholds(min_rows=settings.training_min_rows),
     )
 
@@ -75,14 +77,14 @@ def outcome_metrics(outcome: TrainingOutcome, rows: int) -> dict[str, Any]:
     return {
         "rows": rows,
         "model_family": outcome.model_family,
-        "holdout": promotion.finite_metrics(outcome.metrics),
+        "holdout": finite_metrics(outcome.metrics),
         "production_version": outcome.production_version,
-        "production_holdout": promotion.finite_metrics(outcome.production_metrics),
+        "production_holdout": finite_metrics(outcome.production_metrics),
         "cv": [
             {
                 "name": score["name"],
-                "mean": promotion.finite_metrics(score["mean"]),
-                "std": promotion.finite_metrics(score["std"]),
+                "mean": finite_metrics(score["mean"]),
+                "std": finite_metrics(score["std"]),
             }
             for score in outcome.cv
         ],
@@ -182,7 +184,6 @@ class TrainingJobRunner:
             tracking_uri=self.settings.mlflow_tracking_uri,
             provenance=origin,
             progress=functools.partial(self._progress_from_thread, job_id),
-            promote=False,
         )
         outcome = await anyio.to_thread.run_sync(train, abandon_on_cancel=True)
         promoted, decision = await self._maybe_promote(job_id, outcome, request)
@@ -204,7 +205,7 @@ class TrainingJobRunner:
             return False, f"registered, not promoted: {outcome.decision.reason}"
         await self._stage(job_id, "promote", 0.9)
         try:
-            await promotion.promote_trained(
+            await promote_trained(
                 pool=self.pool,
                 settings=self.settings,
                 http_client=self.http_client,

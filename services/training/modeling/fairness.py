@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from services.training.modeling import (
+from services.training.modeling.candidates import (
     DECISION_THRESHOLD,
     FeatureInput,
     TargetInput,

@@ -16,15 +16,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from services.training.synthetic import TIMESTAMP
 from shared.contract import (
     FEATURES,
-    IDADE_MAX,
-    IDADE_MIN,
     LABEL,
-    RENDA_MAX,
-    RENDA_MIN,
+    OBSERVED_AT,
+    idade_in_range,
+    is_whole,
     parse_label,
+    renda_in_range,
 )
 
 REQUIRED_COLUMNS = (*FEATURES, LABEL)
@@ -87,9 +86,10 @@ def _numeric(raw: pd.Series) -> pd.Series:
 
 
 def _out_of_range(idade: pd.Series, renda: pd.Series) -> dict[str, pd.Series]:
-    age_bad = (idade < IDADE_MIN) | (idade > IDADE_MAX) | (idade != np.round(idade))
-    income_bad = (renda < RENDA_MIN) | (renda > RENDA_MAX) | ~np.isfinite(renda)
-    return {"idade": age_bad & idade.notna(), "renda_anual": income_bad & renda.notna()}
+    ages, incomes = idade.to_numpy(), renda.to_numpy()
+    age_ok = pd.Series(idade_in_range(ages) & is_whole(ages), index=idade.index)
+    income_ok = pd.Series(renda_in_range(incomes), index=renda.index)
+    return {"idade": ~age_ok & idade.notna(), "renda_anual": ~income_ok & renda.notna()}
 
 
 def _threshold_failures(report: QualityReport, limits: QualityThresholds) -> list[str]:
@@ -155,8 +155,8 @@ def _clean_frame(df: pd.DataFrame, report: QualityReport) -> pd.DataFrame:
             LABEL: label[keep].astype(bool),
         }
     )
-    if TIMESTAMP in df.columns:
-        clean[TIMESTAMP] = pd.to_datetime(df.loc[keep, TIMESTAMP], utc=True, errors="coerce")
+    if OBSERVED_AT in df.columns:
+        clean[OBSERVED_AT] = pd.to_datetime(df.loc[keep, OBSERVED_AT], utc=True, errors="coerce")
     return clean.reset_index(drop=True)
 
 

@@ -1,0 +1,1 @@
+"""Training jobs: start one, follow it, and ask whether production needs one."""

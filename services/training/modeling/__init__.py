@@ -1,0 +1,1 @@
+"""Modelling: data quality, candidate pipelines, the promotion gate and one training run."""

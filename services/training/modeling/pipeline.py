@@ -1,0 +1,159 @@
+"""One training run: validate → cross-validate candidates → holdout-compare with production →
+track in MLflow → register. Moving `production` is not its job: the caller hands the outcome
+to the promotion service.
+
+Blocking by design (sklearn and MLflow are synchronous): callers run it in a worker thread.
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from services.training.modeling import candidates, tracking
+from services.training.modeling.fairness import fairness_report
+from services.training.modeling.gate import GateConfig, GateDecision, decide
+from services.training.modeling.quality import QualityThresholds, prepare
+from shared import registry
+from shared.contract import FEATURES, LABEL
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, float], None]
+
+
+class DataQualityFailed(Exception):
+    """The training data did not pass the quality thresholds."""
+
+    def __init__(
+        self, failures: list[str], report: dict[str, Any], *, run_id: str | None = None
+    ) -> None:
+        super().__init__("; ".join(failures))
+        self.failures = failures
+        self.report = report
+        self.run_id = run_id
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Knobs of a training run (all logged as MLflow params)."""
+
+    folds: int = 5
+    seed: int = 42
+    holdout_fraction: float = 0.2
+    cv_max_rows: int = 200_000
+    reference_size: int = 5_000
+    gate: GateConfig = field(default_factory=GateConfig)
+    quality: QualityThresholds = field(default_factory=QualityThresholds)
+
+    @property
+    def primary_metric(self) -> str:
+        """Candidates are ranked by the metric the promotion gate judges them on."""
+        return self.gate.primary_metric
+
+
+@dataclass
+class TrainingOutcome:
+    run_id: str
+    version: str
+    model_family: str
+    metrics: dict[str, float]
+    production_version: str | None
+    production_metrics: dict[str, float] | None
+    decision: GateDecision
+    cv: list[dict[str, Any]]
+
+
+def run_training(
+    frame: pd.DataFrame,
+    *,
+    config: TrainingConfig,
+    model_name: str,
+    tracking_uri: str,
+    provenance: dict[str, Any],
+    progress: Progress = lambda stage, fraction: None,
+) -> TrainingOutcome:
+    """Train, compare with production on the same holdout, and register the best candidate."""
+    # The fluent MLflow API is process-wide: make it use the server this call names.
+    registry.configure_mlflow(tracking_uri)
+    progress("validate", 0.1)
+    clean, quality = prepare(frame, thresholds=config.quality)
+    if not quality.passed:
+        run_id = tracking.track_rejected_data(
+            model_name=model_name,
+            params={"primary_metric": config.primary_metric, "seed": config.seed},
+            quality=quality.to_dict(),
+            provenance=provenance,
+        )
+        raise DataQualityFailed(quality.failures, quality.to_dict(), run_id=run_id)
+    X, y = candidates.features_and_target(clean)
+    X_train, X_test, y_train, y_test = candidates.holdout_split(
+        X, y, test_size=config.holdout_fraction, seed=config.seed
+    )
+    progress("train", 0.25)
+    pipelines = candidates.build_candidates(seed=config.seed)
+    scores = candidates.cross_validate_candidates(
+        X_train,
+        y_train,
+        candidates=pipelines,
+        primary_metric=config.primary_metric,
+        folds=config.folds,
+        seed=config.seed,
+        max_rows=config.cv_max_rows,
+    )
+    family, model = candidates.fit_best(X_train, y_train, candidates=pipelines, scores=scores)
+    progress("evaluate", 0.6)
+    metrics = candidates.evaluate(model, X_test, y_test)
+    current = registry.production_version(tracking_uri, name=model_name)
+    current_metrics = (
+        candidates.score_version(name=model_name, version=current.version, X=X_test, y=y_test)
+        if current
+        else None
+    )
+    decision = decide(candidate=metrics, production=current_metrics, config=config.gate)
+    progress("register", 0.75)
+    run_id, version = tracking.track_run(
+        model=model,
+        family=family,
+        model_name=model_name,
+        params={
+            "primary_metric": config.primary_metric,
+            "folds": config.folds,
+            "seed": config.seed,
+            "holdout_fraction": config.holdout_fraction,
+        },
+        gate=config.gate,
+        scores=scores,
+        metrics=metrics,
+        current=current,
+        current_metrics=current_metrics,
+        reports={
+            "data_quality": quality.to_dict(),
+            "fairness": fairness_report(model, X_test, y_test),
+        },
+        provenance=provenance,
+        reference=candidates.reference_sample(
+            model, X_train, size=config.reference_size, seed=config.seed
+        ),
+        decision=decision,
+    )
+    progress("done", 1.0)
+    return TrainingOutcome(
+        run_id=run_id,
+        version=version,
+        model_family=family,
+        metrics=metrics,
+        production_version=current.version if current else None,
+        production_metrics=current_metrics,
+        decision=decision,
+        cv=[score.to_dict() for score in scores],
+    )
+
+
+def content_hash(frame: pd.DataFrame) -> str:
+    """A digest of the training rows, so a run names exactly what it learnt from."""
+    hashed = pd.util.hash_pandas_object(frame[[*FEATURES, LABEL]], index=False)
+    return hashlib.sha256(hashed.to_numpy().tobytes()).hexdigest()[:16]
