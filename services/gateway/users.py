@@ -6,11 +6,11 @@ python -m services.gateway.users alice --scopes predict    # password read from 
 import argparse
 import asyncio
 import getpass
-import os
 import sys
 
 from services.gateway.passwords import hash_password
 from services.gateway.service import ALL_SCOPES
+from shared.config import BaseServiceSettings
 from shared.db import create_pool
 from shared.repositories.users import upsert_user
 
@@ -39,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     if len(password) < 8:
         parser.error("password must have at least 8 characters")
-    dsn = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/ml_pipeline")
+    # The shared settings, not the gateway's: adding a user needs no JWT secret.
+    dsn = BaseServiceSettings().database_url
     asyncio.run(_save(dsn, args.username, password, scopes))
     sys.stdout.write(f"user {args.username} saved with scopes {','.join(scopes)}\n")
     return 0
