@@ -1,5 +1,6 @@
 """Which model versions this replica serves, and the atomic swap when an alias moves."""
 
+import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ import anyio
 import numpy as np
 from prometheus_client import Counter, Gauge
 
+from services.inference.compiled import ONNX_ARTIFACT, TOLERANCE, OnnxModel, disagreement
 from shared import registry
 from shared.contract import FEATURES
 
@@ -21,6 +23,12 @@ MODEL_VERSION = Gauge(
 MODEL_LOAD_FAILURES = Counter(
     "inference_model_load_failures_total", "Model loads that failed (the old model kept serving)"
 )
+MODEL_RUNTIME = Gauge(
+    "inference_model_runtime",
+    "1 for the runtime scoring each alias: onnx (verified compiled form) or sklearn",
+    ["alias", "runtime"],
+)
+REFERENCE_ARTIFACT = "reference/reference.csv"
 
 # A representative customer used to warm a freshly loaded model before it takes traffic.
 _WARMUP = np.array([[35.0, 85_000.0]])
@@ -37,9 +45,17 @@ class LoadedModel:
     run_id: str | None = None
     metrics: dict[str, float] = field(default_factory=dict)
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    compiled: OnnxModel | None = None
+    runtime_note: str = "sklearn"
+
+    @property
+    def runtime(self) -> str:
+        return "sklearn" if self.compiled is None else "onnx"
 
     def predict_proba(self, rows: np.ndarray) -> np.ndarray:
-        """Probability of purchase for an (n, 2) array in FEATURES order."""
+        """Probability of purchase for an (n, 2) float64 array in FEATURES order."""
+        if self.compiled is not None:
+            return self.compiled.predict_proba(rows)
         return np.asarray(self.estimator.predict_proba(rows)[:, 1], dtype=float)
 
 
@@ -59,6 +75,7 @@ class RegistrySource:
         if info.run_id:
             run = registry.client(self.tracking_uri).get_run(info.run_id)
             metrics = {k: float(v) for k, v in run.data.metrics.items()}
+        compiled, note = self.compile(info, estimator)
         model = LoadedModel(
             name=info.name,
             version=info.version,
@@ -66,9 +83,32 @@ class RegistrySource:
             estimator=estimator,
             run_id=info.run_id,
             metrics=metrics,
+            compiled=compiled,
+            runtime_note=note,
         )
         model.predict_proba(_WARMUP)  # warm caches; also proves the artefact can predict
         return model
+
+    def compile(self, info: registry.VersionInfo, estimator: Any) -> tuple[OnnxModel | None, str]:
+        """The run's ONNX form if it agrees with sklearn on the stored examples, and why (not)."""
+        if not info.run_id:
+            return None, "sklearn: the version has no training run"
+        try:
+            payload = self._artifact(info.run_id, ONNX_ARTIFACT)
+            rows = _verification_rows(self._artifact(info.run_id, REFERENCE_ARTIFACT))
+        except FileNotFoundError as exc:
+            return None, f"sklearn: the run has no {exc}"
+        try:
+            compiled = OnnxModel(payload)
+            gap = disagreement(compiled, estimator, rows)
+        except Exception as exc:  # a broken compiled form must not block the sklearn one
+            return None, f"sklearn: the ONNX form is unusable: {type(exc).__name__}: {exc}"[:300]
+        if not gap <= TOLERANCE:
+            return None, f"sklearn: ONNX differs from sklearn by {gap:.2e} (> {TOLERANCE:g})"
+        return compiled, f"onnx: agrees with sklearn within {gap:.1e} on {len(rows)} rows"
+
+    def _artifact(self, run_id: str, path: str) -> bytes:
+        return registry.read_run_artifact(self.tracking_uri, run_id=run_id, path=path)
 
 
 class ModelHolder:
@@ -108,12 +148,16 @@ class ModelHolder:
             self._models[alias] = loaded
             self.last_error = None
             MODEL_VERSION.labels(self.model_name, alias).set(_numeric(loaded.version))
+            for runtime in ("onnx", "sklearn"):
+                MODEL_RUNTIME.labels(alias, runtime).set(int(loaded.runtime == runtime))
             logger.info(
                 "model swapped",
                 extra={
                     "alias": alias,
                     "from_version": current and current.version,
                     "model_version": loaded.version,
+                    "runtime": loaded.runtime,
+                    "runtime_note": loaded.runtime_note,
                 },
             )
             return True
@@ -129,6 +173,14 @@ def _numeric(version: str) -> float:
         return float(version)
     except ValueError:
         return 0.0
+
+
+def _verification_rows(reference_csv: bytes) -> np.ndarray:
+    """The reference sample's inputs (the input example is its first rows)."""
+    import pandas as pd
+
+    frame = pd.read_csv(io.BytesIO(reference_csv))
+    return np.ascontiguousarray(frame[list(FEATURES)].to_numpy(dtype=np.float64))
 
 
 def as_rows(instances: list[tuple[int, float]]) -> np.ndarray:

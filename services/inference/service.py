@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import anyio
+import numpy as np
 from prometheus_client import Counter, Histogram
 
 from services.inference.batching import MicroBatcher
@@ -77,7 +77,13 @@ async def predict_one(
     """Score one customer."""
     started = time.perf_counter()
     route = scorer.model_for(request=request, caller=caller)
-    probability = await scorer.batcher.score(route.model, request.idade, request.renda_anual)
+    if route.model.compiled is not None:
+        # ~15 µs inline: cheaper than any queue (micro-batching measured slower here).
+        row = np.array([[request.idade, request.renda_anual]], dtype=np.float64)
+        probability = float(route.model.compiled.predict_proba(row)[0])
+    else:
+        # sklearn costs ~0.5-2 ms per call whatever the rows: group concurrent requests.
+        probability = await scorer.batcher.score(route.model, request.idade, request.renda_anual)
     return _record(
         scorer=scorer,
         route=route,
@@ -99,7 +105,7 @@ async def predict_many(
     for model in {id(m): m for m in models}.values():
         idx = [i for i, m in enumerate(models) if m is model]
         rows = as_rows([(requests[i].idade, requests[i].renda_anual) for i in idx])
-        scored = await anyio.to_thread.run_sync(model.predict_proba, rows)
+        scored = model.predict_proba(rows)  # ≤ 1,000 rows: ~0.2-2 ms, no thread hop
         for i, p in zip(idx, scored, strict=True):
             probabilities[i] = float(p)
     latency = (time.perf_counter() - started) / len(requests)
