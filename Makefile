@@ -37,6 +37,9 @@ lint: install ## ruff (lint + format check) and mypy, exactly as CI runs them
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy shared services ops bench tests
 
+openapi: install ## Regenerate the published contract docs/openapi.json and clients/python from the gateway (commit both)
+	$(PY) -m ops.openapi
+
 bench: install ## Benchmarks (tables: serving latency/throughput, drift statistics, training scale); BENCH=name to pick one
 	@command -v hey >/dev/null || { apt-get update -qq && apt-get install -y -qq hey; }
 	$(PY) -m bench $(BENCH)
@@ -44,4 +47,4 @@ bench: install ## Benchmarks (tables: serving latency/throughput, drift statisti
 clean: ## Remove the local stack's data (./var) and caches
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.* coverage.xml
 
-.PHONY: help install run migrate bootstrap test test-all lint bench clean
+.PHONY: help install run migrate bootstrap test test-all lint openapi bench clean

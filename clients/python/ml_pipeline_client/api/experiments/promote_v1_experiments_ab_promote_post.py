@@ -1,0 +1,235 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_body import ErrorBody
+from ...models.promote_challenger_request import PromoteChallengerRequest
+from ...models.promote_challenger_response import PromoteChallengerResponse
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: PromoteChallengerRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/experiments/ab/promote",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorBody | PromoteChallengerResponse | None:
+    if response.status_code == 200:
+        response_200 = PromoteChallengerResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorBody.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorBody.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 502:
+        response_502 = ErrorBody.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = ErrorBody.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorBody | PromoteChallengerResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: PromoteChallengerRequest,
+) -> Response[ErrorBody | PromoteChallengerResponse]:
+    """Conclude: promote the challenger
+
+     Promotes the challenger to production through the same path as `POST /v1/models/{version}/promote`
+    (promotion gate unless `force`, audit trail, undone with `POST /v1/models/rollback`), then ends the
+    experiment with outcome `promoted`. The answer carries the final results. 404 when no experiment
+    runs; 409 when the promotion gate refuses. Needs scope `admin`.
+
+    Args:
+        body (PromoteChallengerRequest): Conclude the experiment by promoting the challenger to
+            production.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | PromoteChallengerResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: PromoteChallengerRequest,
+) -> ErrorBody | PromoteChallengerResponse | None:
+    """Conclude: promote the challenger
+
+     Promotes the challenger to production through the same path as `POST /v1/models/{version}/promote`
+    (promotion gate unless `force`, audit trail, undone with `POST /v1/models/rollback`), then ends the
+    experiment with outcome `promoted`. The answer carries the final results. 404 when no experiment
+    runs; 409 when the promotion gate refuses. Needs scope `admin`.
+
+    Args:
+        body (PromoteChallengerRequest): Conclude the experiment by promoting the challenger to
+            production.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | PromoteChallengerResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: PromoteChallengerRequest,
+) -> Response[ErrorBody | PromoteChallengerResponse]:
+    """Conclude: promote the challenger
+
+     Promotes the challenger to production through the same path as `POST /v1/models/{version}/promote`
+    (promotion gate unless `force`, audit trail, undone with `POST /v1/models/rollback`), then ends the
+    experiment with outcome `promoted`. The answer carries the final results. 404 when no experiment
+    runs; 409 when the promotion gate refuses. Needs scope `admin`.
+
+    Args:
+        body (PromoteChallengerRequest): Conclude the experiment by promoting the challenger to
+            production.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | PromoteChallengerResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: PromoteChallengerRequest,
+) -> ErrorBody | PromoteChallengerResponse | None:
+    """Conclude: promote the challenger
+
+     Promotes the challenger to production through the same path as `POST /v1/models/{version}/promote`
+    (promotion gate unless `force`, audit trail, undone with `POST /v1/models/rollback`), then ends the
+    experiment with outcome `promoted`. The answer carries the final results. 404 when no experiment
+    runs; 409 when the promotion gate refuses. Needs scope `admin`.
+
+    Args:
+        body (PromoteChallengerRequest): Conclude the experiment by promoting the challenger to
+            production.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | PromoteChallengerResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

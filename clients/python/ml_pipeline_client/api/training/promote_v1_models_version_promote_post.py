@@ -1,0 +1,257 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_body import ErrorBody
+from ...models.promote_request import PromoteRequest
+from ...models.promotion_response import PromotionResponse
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    version: str,
+    *,
+    body: None | PromoteRequest | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/models/{version}/promote".format(
+            version=quote(str(version), safe=""),
+        ),
+    }
+
+    if isinstance(body, PromoteRequest):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorBody | PromotionResponse | None:
+    if response.status_code == 200:
+        response_200 = PromotionResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorBody.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorBody.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 502:
+        response_502 = ErrorBody.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = ErrorBody.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorBody | PromotionResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    version: str,
+    *,
+    client: AuthenticatedClient,
+    body: None | PromoteRequest | Unset = UNSET,
+) -> Response[ErrorBody | PromotionResponse]:
+    """Promote a model version to production
+
+     Moves the registry alias `production` to `version`. Without `force` the version must pass the same
+    gate as a training job: it and the current production model are scored on the same recent labelled
+    rows, and it must clear the accuracy floor and beat production by the configured margin; otherwise
+    409 `promotion_refused` with both sets of metrics in `details`. `force: true` skips the gate and is
+    recorded with your name and reason. The replaced version is remembered for rollback and inference is
+    told to reload. 404 if the version does not exist, 409 `already_production` if it already serves.
+    Needs scope `admin`.
+
+    Args:
+        version (str): Registry version
+        body (None | PromoteRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | PromotionResponse]
+    """
+
+    kwargs = _get_kwargs(
+        version=version,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    version: str,
+    *,
+    client: AuthenticatedClient,
+    body: None | PromoteRequest | Unset = UNSET,
+) -> ErrorBody | PromotionResponse | None:
+    """Promote a model version to production
+
+     Moves the registry alias `production` to `version`. Without `force` the version must pass the same
+    gate as a training job: it and the current production model are scored on the same recent labelled
+    rows, and it must clear the accuracy floor and beat production by the configured margin; otherwise
+    409 `promotion_refused` with both sets of metrics in `details`. `force: true` skips the gate and is
+    recorded with your name and reason. The replaced version is remembered for rollback and inference is
+    told to reload. 404 if the version does not exist, 409 `already_production` if it already serves.
+    Needs scope `admin`.
+
+    Args:
+        version (str): Registry version
+        body (None | PromoteRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | PromotionResponse
+    """
+
+    return sync_detailed(
+        version=version,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    version: str,
+    *,
+    client: AuthenticatedClient,
+    body: None | PromoteRequest | Unset = UNSET,
+) -> Response[ErrorBody | PromotionResponse]:
+    """Promote a model version to production
+
+     Moves the registry alias `production` to `version`. Without `force` the version must pass the same
+    gate as a training job: it and the current production model are scored on the same recent labelled
+    rows, and it must clear the accuracy floor and beat production by the configured margin; otherwise
+    409 `promotion_refused` with both sets of metrics in `details`. `force: true` skips the gate and is
+    recorded with your name and reason. The replaced version is remembered for rollback and inference is
+    told to reload. 404 if the version does not exist, 409 `already_production` if it already serves.
+    Needs scope `admin`.
+
+    Args:
+        version (str): Registry version
+        body (None | PromoteRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | PromotionResponse]
+    """
+
+    kwargs = _get_kwargs(
+        version=version,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    version: str,
+    *,
+    client: AuthenticatedClient,
+    body: None | PromoteRequest | Unset = UNSET,
+) -> ErrorBody | PromotionResponse | None:
+    """Promote a model version to production
+
+     Moves the registry alias `production` to `version`. Without `force` the version must pass the same
+    gate as a training job: it and the current production model are scored on the same recent labelled
+    rows, and it must clear the accuracy floor and beat production by the configured margin; otherwise
+    409 `promotion_refused` with both sets of metrics in `details`. `force: true` skips the gate and is
+    recorded with your name and reason. The replaced version is remembered for rollback and inference is
+    told to reload. 404 if the version does not exist, 409 `already_production` if it already serves.
+    Needs scope `admin`.
+
+    Args:
+        version (str): Registry version
+        body (None | PromoteRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | PromotionResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            version=version,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class ExperimentViewMode(StrEnum):
+    AB = "ab"
+    SHADOW = "shadow"
+
+    def __str__(self) -> str:
+        return str(self.value)
