@@ -8,9 +8,11 @@ import functools
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import asyncpg
 import mlflow
+import mlflow.sklearn
 
 from services.training import synthetic
 from services.training.modeling import candidates
@@ -28,23 +30,43 @@ class AbModels:
     challenger: str
 
 
-def register_version(*, tracking_uri: str, name: str, family: str, seed: int) -> str:
-    """Fit candidate `family` on synthetic customers and register it; returns the version."""
+def register_model(
+    tracking_uri: str,
+    name: str,
+    model: Any,
+    *,
+    experiment: str,
+    run_name: str,
+    metrics: dict[str, float],
+) -> str:
+    """Log a fitted pipeline as training does (skops, pinned requirements), register it under
+    `name` and return the version."""
     registry.configure_mlflow(tracking_uri)
-    frame = synthetic.generate_customers(3_000, seed=seed)
-    model = candidates.build_candidates(seed=seed)[family]
-    model.fit(candidates.feature_frame(frame[list(FEATURES)]), frame[LABEL].to_numpy())
-    mlflow.set_experiment(f"{name}-fixtures")
-    with mlflow.start_run(run_name=family):
-        mlflow.log_metric("seed", seed)
+    mlflow.set_experiment(experiment)
+    with mlflow.start_run(run_name=run_name):
+        mlflow.log_metrics(metrics)
         info = mlflow.sklearn.log_model(
             model,
             name="model",
             pip_requirements=candidates.model_pip_requirements(),
             skops_trusted_types=registry.SKOPS_TRUSTED_TYPES,
-            registered_model_name=name,
         )
-    return str(info.registered_model_version)
+    return str(mlflow.register_model(info.model_uri, name).version)
+
+
+def register_version(*, tracking_uri: str, name: str, family: str, seed: int) -> str:
+    """Fit candidate `family` on synthetic customers and register it; returns the version."""
+    frame = synthetic.generate_customers(3_000, seed=seed)
+    model = candidates.build_candidates(seed=seed)[family]
+    model.fit(candidates.feature_frame(frame[list(FEATURES)]), frame[LABEL].to_numpy())
+    return register_model(
+        tracking_uri,
+        name,
+        model,
+        experiment=f"{name}-fixtures",
+        run_name=family,
+        metrics={"seed": seed},
+    )
 
 
 @functools.cache

@@ -11,12 +11,14 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
 from ops import devstack
+from services.training.config import TrainingSettings
 from shared.db import create_pool
 from shared.migrations import apply_migrations
 
@@ -103,6 +105,21 @@ def mlflow_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def model_name() -> str:
     """A registered-model name no other run uses."""
     return f"comprou-produto-test-{RUN_ID}"
+
+
+def training_settings(
+    dsn: str, mlflow_uri: str, model_name: str, **overrides: Any
+) -> TrainingSettings:
+    """Settings for a training app on a test database; inference is unreachable unless set."""
+    values: dict[str, Any] = {
+        "environment": "test",
+        "database_url": dsn,
+        "mlflow_tracking_uri": mlflow_uri,
+        "model_name": model_name,
+        "inference_url": "http://127.0.0.1:9",
+        "inference_reload_timeout_s": 2.0,
+    }
+    return TrainingSettings(**(values | overrides))
 
 
 @pytest.fixture(scope="session")

@@ -24,12 +24,11 @@ from services.drift.reference import RegistryReferences
 from services.drift.retraining import TrainingClient
 from services.drift.service import CheckPolicy, DriftMonitor
 from services.training import synthetic
-from services.training.config import TrainingSettings
 from services.training.main import create_app as create_training
 from shared import registry
 from shared.repositories.predictions import PredictionRow, insert_predictions
 from tests.asgi import serve
-from tests.conftest import scratch_database
+from tests.conftest import scratch_database, training_settings
 
 TRAINING_URL = "http://training.internal"
 
@@ -165,13 +164,9 @@ async def training(
     training_dsn: str, mlflow_uri: str, model_name: str
 ) -> AsyncIterator[TrainingService]:
     """The real training app, in-process; its jobs are waited for and cleared afterwards."""
-    settings = TrainingSettings(
-        environment="test",
-        database_url=training_dsn,
-        mlflow_tracking_uri=mlflow_uri,
-        model_name=f"{model_name}-drift-training",
+    app = create_training(
+        training_settings(training_dsn, mlflow_uri, f"{model_name}-drift-training")
     )
-    app = create_training(settings)
     pool = await asyncpg.create_pool(training_dsn, min_size=1, max_size=2)
     assert pool is not None
     await pool.execute("TRUNCATE training_jobs")

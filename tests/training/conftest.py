@@ -7,38 +7,20 @@ database and model names no other test touches.
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import asyncpg
-import mlflow
-import mlflow.sklearn
 import numpy as np
 import pandas as pd
 import pytest
 
 from services.training import synthetic
-from services.training.config import TrainingSettings
 from services.training.modeling import candidates
-from shared import registry
 from shared.repositories import features
+from tests.ab_models import register_model
 from tests.conftest import emptied_pool, scratch_database
+from tests.conftest import training_settings as training_settings
 
 STALE_TABLES = ("features", "training_jobs", "model_events")
-
-
-def training_settings(
-    dsn: str, mlflow_uri: str, model_name: str, **overrides: Any
-) -> TrainingSettings:
-    """Settings for a training app on the test database; inference is unreachable unless set."""
-    values: dict[str, Any] = {
-        "environment": "test",
-        "database_url": dsn,
-        "mlflow_tracking_uri": mlflow_uri,
-        "model_name": model_name,
-        "inference_url": "http://127.0.0.1:9",
-        "inference_reload_timeout_s": 2.0,
-    }
-    return TrainingSettings(**(values | overrides))
 
 
 def customers(rows: int, *, seed: int, invert: bool = False, days: int = 90) -> pd.DataFrame:
@@ -53,12 +35,7 @@ def customers(rows: int, *, seed: int, invert: bool = False, days: int = 90) -> 
 
 async def load_features(pool: asyncpg.Pool, frame: pd.DataFrame, *, source: str = "test") -> int:
     """Write a frame of customers to the feature table."""
-    records = [
-        (int(age), float(income), bool(bought), moment.to_pydatetime(), source)
-        for age, income, bought, moment in frame[
-            ["idade", "renda_anual", "comprou_produto", "observed_at"]
-        ].itertuples(index=False)
-    ]
+    records = synthetic.feature_records(frame, source=source)
     async with pool.acquire() as conn, conn.transaction():
         return await features.copy_features(conn, records)
 
@@ -70,17 +47,15 @@ def register_version(
     frame = customers(rows, seed=seed, invert=invert)
     X, y = candidates.features_and_target(frame)
     model = candidates.build_candidates(seed=seed)["logistic_regression"].fit(X, y)
-    registry.configure_mlflow(tracking_uri)
-    mlflow.set_experiment(model_name)
-    with mlflow.start_run(run_name="test-version"):
-        mlflow.log_metric("holdout_accuracy", float(np.mean(model.predict(X) == y)))
-        info = mlflow.sklearn.log_model(
-            model,
-            name="model",
-            skops_trusted_types=registry.SKOPS_TRUSTED_TYPES,
-            pip_requirements=candidates.model_pip_requirements(),
-        )
-    return str(mlflow.register_model(info.model_uri, model_name).version)
+    accuracy = float(np.mean(model.predict(X) == y))
+    return register_model(
+        tracking_uri,
+        model_name,
+        model,
+        experiment=model_name,
+        run_name="test-version",
+        metrics={"holdout_accuracy": accuracy},
+    )
 
 
 @pytest.fixture(scope="session")
