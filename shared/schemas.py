@@ -100,5 +100,23 @@ class ServedModel(BaseModel):
 
 
 class ModelsResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "production": {
+                        "name": "comprou-produto",
+                        "version": "4",
+                        "variant": "production",
+                        "run_id": "0f3b8c0d2c2c4e5f9a1d7c6b5a4e3d2c",
+                        "metrics": {"roc_auc": 0.93, "accuracy": 0.885},
+                        "since": "2026-11-30T09:15:02Z",
+                    },
+                    "challenger": None,
+                }
+            ]
+        }
+    )
+
     production: ServedModel | None
     challenger: ServedModel | None = None

@@ -5,6 +5,7 @@ from typing import Any, Literal, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import JsonDict
 
 from shared.schemas import Variant
 
@@ -63,8 +64,74 @@ class StartExperimentRequest(BaseModel):
         return self
 
 
+EXPERIMENT_EXAMPLE: JsonDict = {
+    "id": "5b1f9e2c-7a3d-4c1e-9f0a-2d8e6b4c3a10",
+    "model_name": "comprou-produto",
+    "production_version": "4",
+    "challenger_version": "5",
+    "traffic": 0.1,
+    "mode": "ab",
+    "started_at": "2026-11-20T09:00:00Z",
+    "ended_at": None,
+    "outcome": None,
+    "active": True,
+}
+RESULTS_EXAMPLE: JsonDict = {
+    "experiment": EXPERIMENT_EXAMPLE,
+    "variants": [
+        {
+            "variant": "production",
+            "model_version": "4",
+            "predictions": 90_112,
+            "share": 0.9,
+            "outcomes": 4_980,
+            "accuracy": 0.884,
+            "conversion_rate": 0.212,
+            "still_needed": 0,
+        },
+        {
+            "variant": "challenger",
+            "model_version": "5",
+            "predictions": 10_004,
+            "share": 0.1,
+            "outcomes": 1_530,
+            "accuracy": 0.912,
+            "conversion_rate": 0.219,
+            "still_needed": 0,
+        },
+    ],
+    "primary_metric": "accuracy",
+    "comparisons": [
+        {
+            "metric": "accuracy",
+            "rate_production": 0.884,
+            "rate_challenger": 0.912,
+            "difference": 0.028,
+            "ci_low": 0.012,
+            "ci_high": 0.044,
+            "confidence": 0.95,
+            "z": 3.05,
+            "p_value": 0.0023,
+        }
+    ],
+    "sample_size": {
+        "metric": "accuracy",
+        "baseline_rate": 0.884,
+        "minimum_detectable_effect": 0.02,
+        "alpha": 0.05,
+        "power": 0.8,
+        "needed_per_variant": 1_470,
+    },
+    "recommendation": "promote",
+    "summary": "challenger is more accurate (0.912 vs 0.884, p=0.0023): promote it",
+    "shadow": None,
+}
+
+
 class ExperimentView(BaseModel):
     """An experiment as recorded."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [EXPERIMENT_EXAMPLE]})
 
     id: UUID
     model_name: str
@@ -133,6 +200,8 @@ class ShadowAgreement(BaseModel):
 class ExperimentResults(BaseModel):
     """Per-variant results, the significance test and what to do next."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [RESULTS_EXAMPLE]})
+
     experiment: ExperimentView
     variants: list[VariantResults]
     primary_metric: ComparedMetric
@@ -171,6 +240,26 @@ class ChallengerPromotion(BaseModel):
 
 class PromoteChallengerResponse(BaseModel):
     """The concluded experiment, its final results and the promotion that ended it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "experiment": EXPERIMENT_EXAMPLE
+                    | {"active": False, "ended_at": "2026-11-30T10:00:00Z", "outcome": "promoted"},
+                    "results": RESULTS_EXAMPLE,
+                    "promotion": {
+                        "action": "promote",
+                        "version": "5",
+                        "previous_version": "4",
+                        "forced": False,
+                        "reason": "won the A/B test",
+                        "inference_reloaded": True,
+                    },
+                }
+            ]
+        }
+    )
 
     experiment: ExperimentView
     results: ExperimentResults

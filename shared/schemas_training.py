@@ -287,7 +287,10 @@ class PromotionResponse(BaseModel):
 
 
 class ShouldRetrainRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"since": "2026-11-23T00:00:00Z", "min_rows": 200}]},
+    )
 
     since: datetime | None = Field(
         default=None, description="Score rows observed since then (default: the last 7 days)"
@@ -297,6 +300,23 @@ class ShouldRetrainRequest(BaseModel):
 
 class ShouldRetrainResponse(BaseModel):
     """How production does on recently labelled rows, and whether that calls for a retrain."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "production_version": "4",
+                    "since": "2026-11-23T00:00:00Z",
+                    "rows": 1_840,
+                    "accuracy": 0.861,
+                    "roc_auc": 0.902,
+                    "threshold": 0.85,
+                    "below_threshold": False,
+                    "verdict": "ok",
+                }
+            ]
+        }
+    )
 
     production_version: str | None
     since: datetime

@@ -60,6 +60,9 @@ async def test_docs_pages_load_only_local_assets(service: str, page: str) -> Non
                 assert ASSET_TYPES[suffix] in asset.headers["content-type"], url
                 assert len(asset.content) > 100, url
         assert "https://" not in answer.text and "http://" not in answer.text
+        # Whatever a bundle references, the browser may fetch nothing beyond this origin.
+        policy = answer.headers["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "img-src 'self' data:" in policy
 
 
 async def test_swagger_ui_is_wired_for_the_password_flow() -> None:

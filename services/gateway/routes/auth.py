@@ -41,6 +41,19 @@ def build_router(settings: GatewaySettings) -> APIRouter:
             **responses(401, 422, 429),
         },
         dependencies=[AUTH_LIMIT],
+        openapi_extra={
+            "requestBody": {
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "example": {
+                            "username": "alice",
+                            "password": "correct horse battery staple",
+                            "scope": "predict",
+                        }
+                    }
+                }
+            }
+        },
     )
     async def token(form: FormDep, pool: PoolDep, tokens: TokensDep) -> TokenResponse:
         access_token, granted = await service.issue_token(

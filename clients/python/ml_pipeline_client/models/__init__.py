@@ -55,6 +55,9 @@ from .served_model import ServedModel
 from .served_model_metrics import ServedModelMetrics
 from .served_model_variant import ServedModelVariant
 from .shadow_agreement import ShadowAgreement
+from .should_retrain_request import ShouldRetrainRequest
+from .should_retrain_response import ShouldRetrainResponse
+from .should_retrain_response_verdict import ShouldRetrainResponseVerdict
 from .start_experiment_request import StartExperimentRequest
 from .start_experiment_request_mode import StartExperimentRequestMode
 from .token_response import TokenResponse
@@ -125,6 +128,9 @@ __all__ = (
     "ServedModelMetrics",
     "ServedModelVariant",
     "ShadowAgreement",
+    "ShouldRetrainRequest",
+    "ShouldRetrainResponse",
+    "ShouldRetrainResponseVerdict",
     "StartExperimentRequest",
     "StartExperimentRequestMode",
     "TokenResponse",
