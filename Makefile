@@ -44,7 +44,13 @@ bench: install ## Benchmarks (tables: serving latency/throughput, drift statisti
 	@command -v hey >/dev/null || { apt-get update -qq && apt-get install -y -qq hey; }
 	$(PY) -m bench $(BENCH)
 
+images: ## Build the gateway, inference, training and drift images (buildah, local Debian base, cached layers); PYTHON_IMAGE=<image> to build on a registry's base
+	deploy/docker/images.sh $(IMAGES)
+
+test-deploy: install ## Delivery checks only: manifests, CI workflow, Airflow DAG (own venv .venv-airflow) and the images run as containers
+	$(PY) -m pytest -q -p no:cacheprovider tests/deploy
+
 clean: ## Remove the local stack's data (./var) and caches
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.* coverage.xml
 
-.PHONY: help install run migrate bootstrap test test-all lint openapi bench clean
+.PHONY: help install run migrate bootstrap test test-all lint images test-deploy openapi bench clean
