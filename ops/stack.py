@@ -17,6 +17,8 @@ class ServiceStack:
     ports: dict[str, int]
     log_dir: Path
     host: str = "127.0.0.1"
+    # uvicorn worker processes per service (1 where not named).
+    workers: dict[str, int] = field(default_factory=dict)
     children: dict[str, ChildProcess] = field(default_factory=dict)
 
     def url(self, name: str) -> str:
@@ -40,6 +42,7 @@ class ServiceStack:
                 env=self.service_env(),
                 log_dir=self.log_dir,
                 host=self.host,
+                workers=self.workers.get(name, 1),
             )
             probe = "ready" if name == "inference" else "live"
             process = self.children[name].process

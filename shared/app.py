@@ -34,6 +34,9 @@ class ServiceApp(FastAPI):
     """
 
     def __init__(self, *, edge: dict[str, Any], **kwargs: Any) -> None:
+        # FastAPI's own OpenTelemetry hook asks for a provider on every request; metrics here
+        # come from the Prometheus layer.
+        kwargs.setdefault("telemetry", {"tracing": False, "metrics": False, "logs": False})
         super().__init__(**kwargs)
         self.edge_options = edge
         self.fast_routes: FastRoutes = {}

@@ -7,7 +7,7 @@ from fastapi import Depends, Request
 from services.drift.service import DriftMonitor
 
 
-def get_monitor(request: Request) -> DriftMonitor:
+async def get_monitor(request: Request) -> DriftMonitor:
     """The app's drift monitor (pool, references, training client, policy)."""
     monitor: DriftMonitor = request.app.state.monitor
     return monitor

@@ -35,34 +35,34 @@ class Principal:
     pseudonym: str
 
 
-def _settings(request: Request) -> GatewaySettings:
+async def _settings(request: Request) -> GatewaySettings:
     settings: GatewaySettings = request.app.state.settings
     return settings
 
 
-def _pool(request: Request) -> asyncpg.Pool:
+async def _pool(request: Request) -> asyncpg.Pool:
     pool: asyncpg.Pool = request.app.state.pool
     return pool
 
 
-def _tokens(request: Request) -> TokenCodec:
+async def _tokens(request: Request) -> TokenCodec:
     tokens: TokenCodec = request.app.state.tokens
     return tokens
 
 
-def get_inference(request: Request) -> Upstream:
+async def get_inference(request: Request) -> Upstream:
     """The inference service client (tests override it to reach an in-process app)."""
     upstream: Upstream = request.app.state.upstreams["inference"]
     return upstream
 
 
-def get_training(request: Request) -> Upstream:
+async def get_training(request: Request) -> Upstream:
     """The training service client."""
     upstream: Upstream = request.app.state.upstreams["training"]
     return upstream
 
 
-def get_drift(request: Request) -> Upstream:
+async def get_drift(request: Request) -> Upstream:
     """The drift service client."""
     upstream: Upstream = request.app.state.upstreams["drift"]
     return upstream

@@ -14,7 +14,7 @@ from services.gateway.upstream import Upstream
 from shared.app import ServiceApp, create_service_app
 from shared.auth import TokenCodec
 from shared.db import ping, pool_for
-from shared.http import create_http_client
+from shared.http import create_transport
 from shared.logs import configure_logging
 
 DESCRIPTION = """
@@ -53,10 +53,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         username=settings.admin_username,
         password=settings.admin_password.get_secret_value() if settings.admin_password else None,
     )
-    client = create_http_client(
-        timeout_s=settings.upstream_timeout_s,
-        connect_timeout_s=settings.upstream_connect_timeout_s,
-    )
+    transport = create_transport()
     limiter = RateLimiter(
         storage=redis_storage(settings.redis_url, timeout_s=settings.redis_timeout_s)
         if settings.redis_url
@@ -68,15 +65,24 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.limiter = limiter
     app.state.pool = pool
     app.state.upstreams = {
-        "inference": Upstream("inference", settings.inference_url.rstrip("/"), client),
-        "training": Upstream("training", settings.training_url.rstrip("/"), client),
-        "drift": Upstream("drift", settings.drift_url.rstrip("/"), client),
+        name: Upstream(
+            name,
+            url.rstrip("/"),
+            transport,
+            timeout_s=settings.upstream_timeout_s,
+            connect_timeout_s=settings.upstream_connect_timeout_s,
+        )
+        for name, url in (
+            ("inference", settings.inference_url),
+            ("training", settings.training_url),
+            ("drift", settings.drift_url),
+        )
     }
     try:
         yield
     finally:
         await limiter.stop()
-        await client.aclose()
+        await transport.aclose()
         await pool.close()
 
 
@@ -92,7 +98,7 @@ async def readiness(request: Request) -> dict[str, dict[str, Any]]:
         }
     inference = request.app.state.upstreams["inference"]
     try:
-        answer = await inference.client.get(f"{inference.base_url}/health/ready", timeout=1.0)
+        answer = await inference.send("GET", "/health/ready", timeout_s=1.0)
         checks["inference"] = {"status": "up" if answer.is_success else "down", "critical": False}
     except Exception as exc:  # reported, never raised: readiness must answer
         checks["inference"] = {"status": "down", "critical": False, "error": type(exc).__name__}

@@ -4,11 +4,13 @@ Built on `limits`' async Redis storage rather than slowapi: slowapi's decorators
 route's signature on every call and its Redis client is synchronous, so each limited request
 blocked the event loop for a Redis round trip (≈ 270 µs each, two per prediction).
 
-Every rule is a fixed window. High-volume rules (`batched`) count locally and push their counts
-to Redis in one batch every `sync_interval_s`, reading back the replicas' shared total: no Redis
-round trip on the request path. The price is exactness: between two syncs each replica decides
-on its own count plus the last shared total, so the replicas together can exceed a limit by at
-most (replicas − 1) × their request rate × `sync_interval_s`. Rules that guard against guessing
+Every rule is a fixed window. High-volume rules count locally and push their counts to Redis
+in one batch every `sync_interval_s`, reading back the replicas' shared total: under steady
+traffic no Redis round trip is on the request path. A key whose shared total is older than two
+intervals (first use, or a replica idle on it) asks Redis on its next hit. The price is
+exactness: each replica decides on its own count plus a shared total at most two intervals
+old, so the replicas together can exceed a limit by at most
+(replicas − 1) × their request rate × 2 × `sync_interval_s`. Rules that guard against guessing
 (sign-in) are `exact`: one Redis round trip per request.
 
 If Redis stops answering, every rule keeps counting in this process (fail open to per-process
@@ -64,7 +66,7 @@ def rule(name: str, text: str, per: Literal["caller", "ip"], *, exact: bool = Fa
 class _Window:
     """This replica's view of one key in one window."""
 
-    __slots__ = ("window", "length", "shared", "pending", "sending")
+    __slots__ = ("window", "length", "shared", "pending", "sending", "synced_at")
 
     def __init__(self, window: int, length: int) -> None:
         self.window = window
@@ -72,6 +74,7 @@ class _Window:
         self.shared = 0  # the replicas' total at the last sync (ours included)
         self.pending = 0  # our hits since then
         self.sending = 0  # our hits in a sync under way
+        self.synced_at = 0.0  # when `shared` was read from Redis
 
     @property
     def count(self) -> int:
@@ -114,7 +117,8 @@ class RateLimiter:
             identity = f"sub:{subject}" if rule.per == "caller" and subject else f"ip:{ip}"
             key, window = self._window(rule, identity, now)
             count = window.count + 1
-            if rule.exact and self.storage is not None and now >= self._redis_down_until:
+            stale = now - window.synced_at > 2 * self.sync_interval_s
+            if (rule.exact or stale) and self.storage is not None and now >= self._redis_down_until:
                 count = await self._count_now(key, window)
             else:
                 window.pending += 1
@@ -140,6 +144,7 @@ class RateLimiter:
         assert self.storage is not None
         try:
             window.shared = await self.storage.incr(key, window.length + 1, 1)
+            window.synced_at = time.time()
         except Exception as exc:  # any storage failure: count here until Redis is back
             self._redis_failed(exc)
             window.pending += 1
@@ -170,6 +175,7 @@ class RateLimiter:
         window.sending, window.pending = window.pending, 0
         try:
             window.shared = await self.storage.incr(key, window.length + 1, window.sending)
+            window.synced_at = time.time()
         except Exception as exc:  # keep the hits; they are pushed on the next sync
             window.pending += window.sending
             self._redis_failed(exc)

@@ -1,12 +1,18 @@
-"""Calls to internal services, with their failures mapped to 502, 503 and 504."""
+"""Calls to internal services, with their failures mapped to 502, 503 and 504.
 
-from dataclasses import dataclass
+Requests go straight to the shared httpx transport: the gateway needs none of the client's
+per-request cookie, auth, redirect and event-hook machinery, which cost about a tenth of its
+CPU per forwarded prediction.
+"""
+
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx
 from fastapi import Response
 from pydantic import BaseModel, ValidationError
 
+from shared.context import request_id_var
 from shared.errors import BadGateway, GatewayTimeout, ServiceError, ServiceUnavailable
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -14,16 +20,50 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 @dataclass(frozen=True)
 class Upstream:
-    """One internal service behind the shared pooled client."""
+    """One internal service behind the process's shared pooled transport."""
 
     name: str
     base_url: str
-    client: httpx.AsyncClient
+    transport: httpx.AsyncBaseTransport
+    timeout_s: float = 10.0
+    connect_timeout_s: float = 1.0
+    _urls: dict[str, httpx.URL] = field(default_factory=dict, compare=False, repr=False)
+
+    async def send(
+        self, method: str, path: str, *, timeout_s: float | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """Send a request and read the answer, whatever its status; transport errors raise."""
+        headers = kwargs.pop("headers", None) or {}
+        request_id = request_id_var.get()
+        if request_id:
+            headers = {"X-Request-ID": request_id, **headers}
+        timeout = httpx.Timeout(timeout_s or self.timeout_s, connect=self.connect_timeout_s)
+        request = httpx.Request(
+            method,
+            self._url(path),
+            headers=headers,
+            extensions={"timeout": timeout.as_dict()},
+            **kwargs,
+        )
+        response = await self.transport.handle_async_request(request)
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+        return response
+
+    def _url(self, path: str) -> httpx.URL:
+        url = self._urls.get(path)
+        if url is None:
+            url = httpx.URL(f"{self.base_url}{path}")
+            if len(self._urls) < 64:  # static paths only in practice; ids make the rest
+                self._urls[path] = url
+        return url
 
     async def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Send a request; a 2xx answer comes back, anything else raises a ServiceError."""
         try:
-            response = await self.client.request(method, f"{self.base_url}{path}", **kwargs)
+            response = await self.send(method, path, **kwargs)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise ServiceUnavailable(
                 f"{self.name} service is unavailable",

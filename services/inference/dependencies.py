@@ -10,22 +10,22 @@ from services.inference.service import Caller, Scorer
 from shared.context import request_id_var
 
 
-def _scorer(request: Request) -> Scorer:
+async def _scorer(request: Request) -> Scorer:
     scorer: Scorer = request.app.state.scorer
     return scorer
 
 
-def _settings(request: Request) -> InferenceSettings:
+async def _settings(request: Request) -> InferenceSettings:
     settings: InferenceSettings = request.app.state.settings
     return settings
 
 
-def _pool(request: Request) -> asyncpg.Pool:
+async def _pool(request: Request) -> asyncpg.Pool:
     pool: asyncpg.Pool = request.app.state.pool
     return pool
 
 
-def _caller(
+async def _caller(
     x_subject: Annotated[str | None, Header(max_length=128, include_in_schema=False)] = None,
 ) -> Caller:
     return Caller(request_id=request_id_var.get(), subject=x_subject)

@@ -10,22 +10,22 @@ from services.training.config import TrainingSettings
 from services.training.jobs.runner import TrainingJobRunner
 
 
-def _settings(request: Request) -> TrainingSettings:
+async def _settings(request: Request) -> TrainingSettings:
     settings: TrainingSettings = request.app.state.settings
     return settings
 
 
-def _pool(request: Request) -> asyncpg.Pool:
+async def _pool(request: Request) -> asyncpg.Pool:
     pool: asyncpg.Pool = request.app.state.pool
     return pool
 
 
-def _http_client(request: Request) -> httpx.AsyncClient:
+async def _http_client(request: Request) -> httpx.AsyncClient:
     client: httpx.AsyncClient = request.app.state.http_client
     return client
 
 
-def _runner(request: Request) -> TrainingJobRunner:
+async def _runner(request: Request) -> TrainingJobRunner:
     runner: TrainingJobRunner = request.app.state.runner
     return runner
 

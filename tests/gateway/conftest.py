@@ -77,5 +77,6 @@ async def gateway(
 
 
 def use_upstream(app: FastAPI, name: str, client: httpx.AsyncClient) -> None:
-    """Point the running gateway's `name` upstream at an in-process client."""
-    app.state.upstreams[name] = Upstream(name, f"http://{name}.internal", client)
+    """Point the running gateway's `name` upstream at an in-process app's client."""
+    # The gateway sends through a bare transport; reuse the one behind the test's client.
+    app.state.upstreams[name] = Upstream(name, f"http://{name}.internal", client._transport)

@@ -7,9 +7,7 @@ import asyncpg
 import httpx
 import pytest
 
-from services.gateway.dependencies import get_inference, get_training
 from services.gateway.main import create_app as create_gateway
-from services.gateway.upstream import Upstream
 from services.inference.config import InferenceSettings
 from services.inference.main import create_app as create_inference
 from services.training.config import TrainingSettings
@@ -18,7 +16,7 @@ from shared import registry
 from tests.ab_models import AbModels, ab_models, finish_experiment
 from tests.asgi import serve
 from tests.conftest import emptied_pool, scratch_database
-from tests.gateway.conftest import ADMIN, Gateway, gateway_settings
+from tests.gateway.conftest import ADMIN, Gateway, gateway_settings, use_upstream
 
 PATH = "/v1/experiments/ab"
 
@@ -66,12 +64,8 @@ async def stack(
             serve(training_app, "http://training.internal") as training,
             serve(app) as client,
         ):
-            app.dependency_overrides[get_inference] = lambda: Upstream(
-                "inference", "http://inference.internal", inference
-            )
-            app.dependency_overrides[get_training] = lambda: Upstream(
-                "training", "http://training.internal", training
-            )
+            use_upstream(app, "inference", inference)
+            use_upstream(app, "training", training)
             yield Gateway(client, settings), inference
     finally:
         await finish_experiment(db_pool, ab)

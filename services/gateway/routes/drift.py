@@ -66,7 +66,7 @@ def build_router(settings: GatewaySettings) -> APIRouter:
             DriftReport,
             content=(body or DriftCheckRequest()).model_dump_json(exclude_none=True),
             headers={"Content-Type": "application/json"},
-            timeout=check_timeout_s,
+            timeout_s=check_timeout_s,
         )
 
     @router.get(
