@@ -114,13 +114,17 @@ def test_request_and_response_examples_exist() -> None:
                     assert _media_has_example(media), f"{where} {code} {media_type}: no example"
 
 
-def test_deprecated_operations_say_since_when() -> None:
+def test_deprecations_say_since_when() -> None:
     for where, _, operation in _operations(public_only=False):
         if operation.get("deprecated"):
             assert operation.get(SINCE), f"{where} is deprecated without {SINCE}"
             assert all(
                 "Deprecation" in a.get("headers", {}) for a in operation["responses"].values()
             )
+    for name, schema in DOCUMENT["components"]["schemas"].items():
+        for field, definition in schema.get("properties", {}).items():
+            if definition.get("deprecated"):
+                assert definition.get(SINCE), f"{name}.{field} is deprecated without {SINCE}"
 
 
 @pytest.mark.parametrize("name", ["PredictRequest", "PredictionResponse", "BatchPredictRequest"])

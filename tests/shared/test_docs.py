@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import APIRouter, FastAPI
+from pydantic import BaseModel, Field
 
 from services.drift.config import DriftSettings
 from services.drift.main import create_app as create_drift
@@ -17,7 +18,7 @@ from services.training.config import TrainingSettings
 from services.training.main import create_app as create_training
 from shared.app import create_service_app
 from shared.config import BaseServiceSettings
-from shared.deprecation import deprecation
+from shared.deprecation import deprecated_field, deprecation
 from tests.gateway.conftest import gateway_settings
 
 UNUSED_DSN = "postgresql://unused@127.0.0.1:1/x"
@@ -116,6 +117,53 @@ async def test_deprecated_route_is_announced_in_document_and_headers() -> None:
         assert answer.headers["Link"] == '</v2/thing>; rel="successor-version"'
     assert ok.status_code == 200 and invalid.status_code == 422
     assert "Deprecation" not in current.headers and current.status_code == 200
+
+
+class Customer(BaseModel):
+    idade: int
+    segment: str | None = Field(
+        default=None, **deprecated_field(since=date(2026, 12, 1), note="use `segments`")
+    )
+
+
+class Score(BaseModel):
+    probability: float
+
+
+def _app_with_deprecated_field() -> FastAPI:
+    async def readiness(_: object) -> dict[str, dict[str, object]]:
+        return {}
+
+    app = create_service_app(
+        title="t",
+        description="d",
+        settings=BaseServiceSettings(),
+        lifespan=None,
+        readiness=readiness,
+    )
+    router = APIRouter()
+
+    @router.post("/v1/score")
+    async def score(customer: Customer) -> Score:
+        return Score(probability=customer.idade / 100)
+
+    @router.post("/v1/plain")
+    async def plain(score: Score) -> Score:
+        return score
+
+    app.include_router(router)
+    return app
+
+
+async def test_deprecated_field_is_announced_on_routes_that_use_it() -> None:
+    app = _app_with_deprecated_field()
+    field = app.openapi()["components"]["schemas"]["Customer"]["properties"]["segment"]
+    assert field["deprecated"] is True and field["x-deprecated-since"] == "2026-12-01"
+    async with _client(app) as client:
+        using = await client.post("/v1/score", json={"idade": 40})
+        other = await client.post("/v1/plain", json={"probability": 0.5})
+    assert using.status_code == 200 and using.headers["Deprecation"] == "@1796083200"
+    assert other.status_code == 200 and "Deprecation" not in other.headers
 
 
 async def test_without_deprecated_routes_nothing_is_added() -> None:
