@@ -41,7 +41,7 @@ openapi: install ## Regenerate the published contract docs/openapi.json and clie
 	$(PY) -m ops.openapi
 
 bench: install ## Benchmarks (tables: serving latency/throughput, drift statistics, training scale); BENCH=name to pick one
-	@command -v hey >/dev/null || { apt-get update -qq && apt-get install -y -qq hey; }
+	@command -v wrk >/dev/null && command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk redis-server; }
 	$(PY) -m bench $(BENCH)
 
 images: ## Build the gateway, inference, training and drift images (buildah, local Debian base, cached layers); PYTHON_IMAGE=<image> to build on a registry's base
