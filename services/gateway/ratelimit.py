@@ -6,12 +6,12 @@ blocked the event loop for a Redis round trip (≈ 270 µs each, two per predict
 
 Every rule is a fixed window. High-volume rules count locally and push their counts to Redis
 in one batch every `sync_interval_s`, reading back the replicas' shared total: under steady
-traffic no Redis round trip is on the request path. A key whose shared total is older than two
-intervals (first use, or a replica idle on it) asks Redis on its next hit. The price is
-exactness: each replica decides on its own count plus a shared total at most two intervals
+traffic no Redis round trip is on the request path. A key whose shared total is older than
+`stale_after_s` (first use, or a replica idle on it) asks Redis on its next hit. The price is
+exactness: each replica decides on its own count plus a shared total at most `stale_after_s`
 old, so the replicas together can exceed a limit by at most
-(replicas − 1) × their request rate × 2 × `sync_interval_s`. Rules that guard against guessing
-(sign-in) are `exact`: one Redis round trip per request.
+(replicas − 1) × their request rate on that key × `stale_after_s` (1 s by default). Rules
+that guard against guessing (sign-in) are `exact`: one Redis round trip per request.
 
 If Redis stops answering, every rule keeps counting in this process (fail open to per-process
 limits, logged, reported by readiness); the counts reach Redis once it is back.
@@ -90,11 +90,14 @@ class RateLimiter:
         storage: RedisStorage | None,
         prefix: str,
         sync_interval_s: float = 0.05,
+        stale_after_s: float = 1.0,
         retry_s: float = 1.0,
     ) -> None:
         self.storage = storage
         self.prefix = prefix
         self.sync_interval_s = sync_interval_s
+        # Above the sync interval with room to spare: a busy event loop delays syncs.
+        self.stale_after_s = max(stale_after_s, 2 * sync_interval_s)
         self.retry_s = retry_s
         self._windows: dict[str, _Window] = {}
         self._redis_down_until = 0.0
@@ -117,7 +120,7 @@ class RateLimiter:
             identity = f"sub:{subject}" if rule.per == "caller" and subject else f"ip:{ip}"
             key, window = self._window(rule, identity, now)
             count = window.count + 1
-            stale = now - window.synced_at > 2 * self.sync_interval_s
+            stale = now - window.synced_at > self.stale_after_s
             if (rule.exact or stale) and self.storage is not None and now >= self._redis_down_until:
                 count = await self._count_now(key, window)
             else:

@@ -18,3 +18,5 @@ class InferenceSettings(BaseServiceSettings):
     inference_shadow_max_pending: int = Field(default=10_000, ge=1)
     inference_shadow_batch_size: int = Field(default=512, ge=1)
     inference_shadow_linger_s: float = Field(default=0.05, ge=0, le=5)
+    # Score through the thin ASGI entries; off = plain FastAPI routes (same behaviour).
+    inference_fast_path: bool = True

@@ -3,21 +3,21 @@
 import asyncio
 import contextlib
 import logging
-import os
 from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI, Request
+from threadpoolctl import threadpool_limits
 
 from services.inference.batching import MicroBatcher
 from services.inference.config import InferenceSettings
 from services.inference.experiments import ExperimentState
 from services.inference.model_registry import ModelHolder, RegistrySource
 from services.inference.prediction_log import PredictionLogWriter
-from services.inference.router import router
+from services.inference.router import fast_routes, router
 from services.inference.service import Scorer
 from services.inference.shadow import ShadowScorer
-from shared.app import create_service_app
+from shared.app import ServiceApp, create_service_app
 from shared.db import ping, pool_for
 from shared.logs import configure_logging
 from shared.registry import PRODUCTION, configure_mlflow
@@ -51,6 +51,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     experiments = ExperimentState(pool=pool, holder=holder, model_name=settings.model_name)
     await holder.refresh(PRODUCTION)
+    # Requests are already parallel; OpenMP/BLAS threads per model call only fight over the
+    # cores (gradient boosting measured 90x slower per row with 2 threads on a busy 2-core
+    # host). Set on the event-loop thread, which scores, once the model's libraries are loaded.
+    threadpool_limits(limits=1)
     await experiments.refresh()
     shadow = ShadowScorer(
         log_writer=writer,
@@ -94,12 +98,9 @@ async def readiness(request: Request) -> dict[str, dict[str, Any]]:
     return {"postgres": await ping(request.app.state.pool), "model": model_check}
 
 
-def create_app(settings: InferenceSettings | None = None) -> FastAPI:
+def create_app(settings: InferenceSettings | None = None) -> ServiceApp:
     """Build the inference app from explicit settings (or the environment)."""
     settings = settings or InferenceSettings()
-    # Requests are already parallel; OpenMP threads per model call only fight over the cores
-    # (gradient boosting measured 90x slower per row with 2 threads on a busy 2-core host).
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
     configure_logging(service="inference", level=settings.log_level)
     app = create_service_app(
         title="ml-pipeline inference",
@@ -110,4 +111,6 @@ def create_app(settings: InferenceSettings | None = None) -> FastAPI:
         readiness=readiness,
     )
     app.include_router(router)
+    if settings.inference_fast_path:
+        app.fast_routes.update(fast_routes())
     return app

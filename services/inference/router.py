@@ -1,11 +1,20 @@
-"""Inference routes: internal, reached through the gateway."""
+"""Inference routes: internal, reached through the gateway.
 
-from fastapi import APIRouter
+The two scoring routes also have thin ASGI entries (`fast_routes`) that run the same service
+functions without FastAPI's routing, dependency solving and response re-validation, which
+cost more CPU than the model call itself.
+"""
+
+from fastapi import APIRouter, Response
+from starlette.types import Receive, Scope, Send
 
 from services.inference import service
 from services.inference.dependencies import CallerDep, PoolDep, ScorerDep
 from services.inference.feedback import record_feedback
 from services.inference.schemas import ReloadResponse
+from services.inference.service import Caller, Scorer
+from shared.context import request_id_var
+from shared.errors import ServiceError, invalid_request, render
 from shared.registry import CHALLENGER, PRODUCTION
 from shared.schemas import (
     BatchPredictionResponse,
@@ -16,6 +25,9 @@ from shared.schemas import (
     ServedModel,
 )
 from shared.schemas_experiments import FeedbackReceipt, FeedbackRequest
+from shared.thin import header, json_answer, read_model
+
+MAX_SUBJECT = 128
 
 router = APIRouter(tags=["inference"])
 
@@ -31,6 +43,50 @@ async def predict_batch(
 ) -> BatchPredictionResponse:
     predictions = await service.predict_many(scorer=scorer, requests=body.instances, caller=caller)
     return BatchPredictionResponse(predictions=predictions)
+
+
+class ThinScore:
+    """The thin entry for `/v1/predict` (or, with `batch`, `/v1/predict/batch`)."""
+
+    def __init__(self, *, batch: bool) -> None:
+        self.batch = batch
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scorer: Scorer = scope["app"].state.scorer
+        try:
+            response = await self._score(scope, receive, scorer)
+        except ServiceError as exc:
+            response = render(exc)
+        await response(scope, receive, send)
+
+    async def _score(self, scope: Scope, receive: Receive, scorer: Scorer) -> Response:
+        subject = header(scope, b"x-subject")
+        if subject is not None and len(subject) > MAX_SUBJECT:
+            raise invalid_request([_SUBJECT_TOO_LONG])
+        caller = Caller(request_id=request_id_var.get(), subject=subject)
+        if self.batch:
+            many = await read_model(receive, BatchPredictRequest)
+            scored = await service.predict_many(
+                scorer=scorer, requests=many.instances, caller=caller
+            )
+            return json_answer(BatchPredictionResponse(predictions=scored))
+        one = await read_model(receive, PredictRequest)
+        return json_answer(await service.predict_one(scorer=scorer, request=one, caller=caller))
+
+
+_SUBJECT_TOO_LONG = {
+    "type": "string_too_long",
+    "loc": ("header", "x-subject"),
+    "msg": f"String should have at most {MAX_SUBJECT} characters",
+}
+
+
+def fast_routes() -> dict[tuple[str, str], ThinScore]:
+    """The thin entries for the app's fast-route table."""
+    return {
+        ("POST", "/v1/predict"): ThinScore(batch=False),
+        ("POST", "/v1/predict/batch"): ThinScore(batch=True),
+    }
 
 
 @router.get("/v1/models", summary="Model versions this replica serves")

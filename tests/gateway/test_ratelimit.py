@@ -15,7 +15,7 @@ SIGN_IN = rule("auth", "3/minute", "ip", exact=True)
 
 def _replica(redis_url: str | None, prefix: str) -> RateLimiter:
     storage = redis_storage(redis_url, timeout_s=0.25) if redis_url else None
-    return RateLimiter(storage=storage, prefix=prefix, sync_interval_s=0.05)
+    return RateLimiter(storage=storage, prefix=prefix, sync_interval_s=0.05, stale_after_s=0.1)
 
 
 async def _admitted(limiter: RateLimiter, n: int, *, subject: str, ip: str = "10.1.1.1") -> int:
