@@ -91,7 +91,7 @@ def _target(result: FamilyResult, key: str, rate: float) -> tuple[str, bool]:
         ),
         "rate": lambda: (
             f"≥{SERVED_SHARE * rate:,.0f}/s, p99<{P99_GATEWAY_MS:g}, "
-            f"late p99 {s.lag_p99_ms:.1f}<{SCHEDULE_LAG_MS:g}",
+            f"sends late p99<{SCHEDULE_LAG_MS:g} ms ({s.lag_p99_ms:.1f})",
             s.rps >= SERVED_SHARE * rate
             and s.p99_ms < P99_GATEWAY_MS
             and s.lag_p99_ms < SCHEDULE_LAG_MS,
@@ -270,6 +270,5 @@ def render(report: Report, *, markdown: bool) -> str:
         *_resources(report, markdown=markdown),
     ]
     if markdown:
-        header[0] = f"**{header[0]}**"
-        header[1] = f"`{report.command}`"
+        header = [f"**{header[0]}**", "", f"`{report.command}`", ""]
     return "\n".join(header + body + footer) + "\n"

@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -145,7 +146,7 @@ def plan(settings: Settings, bench: stack.Bench, token: str, family: str, peer: 
 
 def cpu_meter(bench: stack.Bench) -> CpuMeter:
     """Process groups whose CPU the fixed-rate runs split: services, Redis, Postgres (+ wrk)."""
-    redis_port = int(bench.redis_url.split(":")[-1].split("/")[0])
+    redis_port = urlsplit(bench.redis_url).port or 6379
     redis_pid, postmaster = listening_pid(redis_port), listening_pid(bench.postgres_port)
 
     def group(pid: int | None) -> Callable[[], list[int]]:
