@@ -11,6 +11,10 @@ never trigger) and prediction logging all on:
 - prediction rows written to Postgres against the 2xx answers wrk counted;
 - RSS per service, inference start-to-ready, and the CPU split during the fixed-rate runs.
 
+Latencies are wrk's: from the send of each request, with wrk 4's own coordinated-omission
+correction applied to the histogram. In the fixed-rate runs the script also reports how late the
+sends were against their schedule; a lateness near zero means the rate really was offered.
+
 It prints one table (medians of the repeats, the req/s range, PASS/MISS against the targets) and
 writes it as Markdown to $BENCH_MARKDOWN when set. Knobs (defaults): BENCH_SECONDS (5),
 BENCH_WARMUP (2), BENCH_REPEATS (3), BENCH_RATE (1000), BENCH_RATE_SECONDS (30),
