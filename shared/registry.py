@@ -16,6 +16,9 @@ PRODUCTION = "production"
 CHALLENGER = "challenger"
 # Tag on a promoted version naming the one it replaced: rollback follows it back.
 PREVIOUS_PRODUCTION_TAG = "previous_production"
+# Every training run logs a sample of its inputs with the model's probabilities here; drift
+# compares live traffic with it.
+REFERENCE_ARTIFACT = "reference/reference.csv"
 # The error codes with which the MLflow server says "no such model, version or artifact".
 NOT_FOUND_CODES = frozenset({"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"})
 # MLflow's SQL store answers a missing alias (on an existing model) with this code instead.

@@ -23,10 +23,10 @@ from services.drift.detector import DriftDetector, DriftThresholds
 from services.drift.errors import RegistryUnavailable
 from shared import registry
 from shared.contract import FEATURES
+from shared.registry import REFERENCE_ARTIFACT
 
 logger = logging.getLogger(__name__)
 
-REFERENCE_ARTIFACT = "reference/reference.csv"
 PREDICTION_COLUMN = "probability"
 REFERENCE_COLUMNS = (*FEATURES, PREDICTION_COLUMN)
 

@@ -17,8 +17,7 @@ from services.training.modeling.gate import GateConfig, GateDecision
 from services.training.modeling.onnx_export import log_onnx
 from shared import registry
 from shared.contract import FEATURES
-
-REFERENCE_ARTIFACT = "reference/reference.csv"
+from shared.registry import REFERENCE_ARTIFACT
 
 
 def track_rejected_data(
