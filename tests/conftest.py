@@ -18,9 +18,11 @@ import httpx
 import pytest
 
 from ops import devstack
+from services.inference.config import InferenceSettings
 from services.training.config import TrainingSettings
 from shared.db import create_pool
 from shared.migrations import apply_migrations
+from tests.asgi import serve
 
 RUN_ID = uuid.uuid4().hex[:8]
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -120,6 +122,31 @@ def training_settings(
         "inference_reload_timeout_s": 2.0,
     }
     return TrainingSettings(**(values | overrides))
+
+
+def inference_settings(
+    dsn: str, mlflow_uri: str, model_name: str, **overrides: Any
+) -> InferenceSettings:
+    """Settings for an inference app on a test database."""
+    values: dict[str, Any] = {
+        "environment": "test",
+        "database_url": dsn,
+        "mlflow_tracking_uri": mlflow_uri,
+        "model_name": model_name,
+    }
+    return InferenceSettings(**(values | overrides))
+
+
+@pytest.fixture
+async def inference_client(
+    database_dsn: str, mlflow_uri: str, model_name: str, trained_model: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The inference app in-process on the run's database and production model."""
+    from services.inference.main import create_app
+
+    app = create_app(inference_settings(database_dsn, mlflow_uri, model_name))
+    async with serve(app, "http://inference.internal") as client:
+        yield client
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,6 @@ from pydantic import SecretStr
 from services.gateway.config import GatewaySettings
 from services.gateway.main import create_app as create_gateway
 from services.gateway.upstream import Upstream
-from services.inference.config import InferenceSettings
-from services.inference.main import create_app as create_inference
 from tests.asgi import serve
 
 ADMIN = ("admin", "admin-password-1")
@@ -48,20 +46,6 @@ def gateway_settings(database_dsn: str, redis_url: str | None, **overrides: Any)
         "inference_url": "http://inference.internal",
     }
     return GatewaySettings(**(values | overrides))
-
-
-@pytest.fixture
-async def inference_client(
-    database_dsn: str, mlflow_uri: str, model_name: str, trained_model: str
-) -> AsyncIterator[httpx.AsyncClient]:
-    settings = InferenceSettings(
-        environment="test",
-        database_url=database_dsn,
-        mlflow_tracking_uri=mlflow_uri,
-        model_name=model_name,
-    )
-    async with serve(create_inference(settings), "http://inference.internal") as client:
-        yield client
 
 
 @pytest.fixture

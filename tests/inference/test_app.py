@@ -43,8 +43,8 @@ async def test_reload_reports_versions(
     assert ready.status_code == 200
 
 
-async def test_direct_batch_scoring(inference_direct: httpx.AsyncClient) -> None:
-    answer = await inference_direct.post(
+async def test_direct_batch_scoring(inference_client: httpx.AsyncClient) -> None:
+    answer = await inference_client.post(
         "/v1/predict/batch",
         json={
             "instances": [

@@ -10,7 +10,6 @@ import asyncpg
 import httpx
 import pytest
 
-from services.inference.config import InferenceSettings
 from services.inference.main import create_app as create_inference
 from services.training.errors import (
     ModelVersionNotFound,
@@ -25,6 +24,7 @@ from shared import registry
 from shared.errors import Conflict
 from shared.repositories import model_events
 from tests.asgi import serve
+from tests.conftest import inference_settings
 from tests.training.conftest import customers, load_features, register_version, training_settings
 
 INFERENCE = "http://inference.internal"
@@ -99,11 +99,10 @@ async def test_job_gate_promotes_a_better_model_and_refuses_one_below_the_floor(
 async def inference_client(
     training_dsn: str, mlflow_uri: str, fresh_model: str
 ) -> AsyncIterator[httpx.AsyncClient]:
-    settings = InferenceSettings(
-        environment="test",
-        database_url=training_dsn,
-        mlflow_tracking_uri=mlflow_uri,
-        model_name=fresh_model,
+    settings = inference_settings(
+        training_dsn,
+        mlflow_uri,
+        fresh_model,
         inference_reload_interval_s=3600,  # only the reload call can move it in this test
     )
     async with serve(create_inference(settings), INFERENCE) as client:

@@ -8,13 +8,13 @@ import httpx
 import numpy as np
 import pandas as pd
 
-from services.inference.config import InferenceSettings
 from services.inference.main import create_app as create_inference
 from services.training.jobs.runner import training_config
 from services.training.modeling.pipeline import content_hash, run_training
 from services.training.promotion.service import promote_trained
 from shared import registry
 from tests.asgi import serve
+from tests.conftest import inference_settings
 from tests.training.conftest import customers, training_settings
 
 
@@ -48,18 +48,14 @@ async def test_served_probabilities_equal_the_trained_pipelines(
     reference = pd.read_csv(path).head(500)
     assert len(reference) == 500
 
-    inference_settings = InferenceSettings(
-        environment="test",
-        database_url=training_dsn,
-        mlflow_tracking_uri=mlflow_uri,
-        model_name=fresh_model,
-        inference_log_predictions=False,
+    served_settings = inference_settings(
+        training_dsn, mlflow_uri, fresh_model, inference_log_predictions=False
     )
     instances = [
         {"idade": int(age), "renda_anual": float(income)}
         for age, income in reference[["idade", "renda_anual"]].itertuples(index=False)
     ]
-    async with serve(create_inference(inference_settings)) as inference:
+    async with serve(create_inference(served_settings)) as inference:
         answer = await inference.post("/v1/predict/batch", json={"instances": instances})
     assert answer.status_code == 200, answer.text
     predictions = answer.json()["predictions"]
