@@ -7,9 +7,11 @@
 #   deploy/docker/podman-stack.sh down        # stops and removes the containers (keeps the MLflow volume)
 #
 # Environment: DATABASE_URL (required; the database must exist), REDIS_URL, JWT_SECRET and
-# ADMIN_PASSWORD (generated and printed when unset), MODEL_NAME, IMAGE_TAG (0.1.0), ports
+# ADMIN_PASSWORD (generated when unset; the admin password is printed), MODEL_NAME, IMAGE_TAG (0.1.0), ports
 # MLFLOW_PORT (5000) INFERENCE_PORT (8001) TRAINING_PORT (8002) DRIFT_PORT (8003)
-# GATEWAY_PORT (8000), BIND (127.0.0.1; the gateway's address, 0.0.0.0 to publish it).
+# GATEWAY_PORT (8000), BIND (127.0.0.1; the gateway's address, 0.0.0.0 to publish it),
+# STACK_NAME (mlp: the prefix of the container and volume names), BOOTSTRAP (1: demo data and
+# a first model when the registry has none; 0 skips it).
 # Services restart on their own when they die (--restart always).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -40,8 +42,9 @@ wait_http() {  # url seconds
   done
 }
 
+# HEALTHCHECK timers need systemd; health is probed over HTTP here and by the orchestrator.
 hardened=(--init --network host --read-only --tmpfs /tmp --cap-drop ALL
-  --security-opt no-new-privileges --health-cmd none --env HOME=/tmp --log-opt max-size=10mb)
+  --security-opt no-new-privileges --no-healthcheck --env HOME=/tmp --log-opt max-size=10mb)
 
 up() {
   : "${DATABASE_URL:?set DATABASE_URL to an existing Postgres database}"

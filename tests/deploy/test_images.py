@@ -70,8 +70,7 @@ class Container:
             "--security-opt",
             "no-new-privileges",
             # Health is checked from outside here; podman's own timers need systemd.
-            "--health-cmd",
-            "none",
+            "--no-healthcheck",
         ]
         for key, value in env.items():
             options += ["--env", f"{key}={value}"]
