@@ -273,16 +273,36 @@ def count_predictions(dsn: str) -> int:
     return asyncio.run(count())
 
 
-def wait_for_log_flush(dsn: str, *, quiet_s: float = 2.0, limit_s: float = 30.0) -> int:
-    """Count prediction rows until the count stops moving for `quiet_s` (the writer batches)."""
+LOG_WRITER_METRICS = {
+    "dropped": "inference_prediction_log_dropped_total",
+    "failed writes": "inference_prediction_log_failures_total",
+    "pending": "inference_prediction_log_pending",
+}
+
+
+def log_writer_metrics(bench: Bench) -> dict[str, float]:
+    """The prediction log writer's counters from inference's /metrics (one worker's view)."""
+    text = httpx.get(f"{bench.url('inference')}/metrics", timeout=10).text
+    values = dict.fromkeys(LOG_WRITER_METRICS, 0.0)
+    for line in text.splitlines():
+        name, _, value = line.partition(" ")
+        for key, metric in LOG_WRITER_METRICS.items():
+            if name == metric:
+                values[key] += float(value)
+    return values
+
+
+def wait_for_log_flush(bench: Bench, *, quiet_s: float = 2.0, limit_s: float = 60.0) -> int:
+    """Count prediction rows until the writer has nothing pending and the count has stopped
+    moving for `quiet_s` (it writes in batches), or `limit_s` passes."""
     deadline = time.monotonic() + limit_s
-    last, still_since = count_predictions(dsn), time.monotonic()
+    last, still_since = count_predictions(bench.dsn), time.monotonic()
     while time.monotonic() < deadline:
         time.sleep(0.5)
-        now = count_predictions(dsn)
+        now = count_predictions(bench.dsn)
         if now != last:
             last, still_since = now, time.monotonic()
-        elif time.monotonic() - still_since >= quiet_s:
+        elif time.monotonic() - still_since >= quiet_s and not log_writer_metrics(bench)["pending"]:
             break
     return last
 

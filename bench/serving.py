@@ -204,6 +204,7 @@ def run_family(bench: stack.Bench, settings: Settings, family: str, token: str) 
         assert peer_child.process is not None
         result.rss_mlflow_rest = rss_mb(tree(peer_child.process.pid))
         before = stack.count_predictions(bench.dsn)
+        writer_before = stack.log_writer_metrics(bench)
         meter = cpu_meter(bench)
         for scenario in plan(settings, bench, token, family, peer):
             result.scenarios[scenario.key] = scenario
@@ -212,7 +213,9 @@ def run_family(bench: stack.Bench, settings: Settings, family: str, token: str) 
         result.rss_after["mlflow serve"] = rss_mb(tree(peer_child.process.pid))
     finally:
         peer_child.stop()
-    result.written = stack.wait_for_log_flush(bench.dsn) - before
+    result.written = stack.wait_for_log_flush(bench) - before
+    writer_after = stack.log_writer_metrics(bench)
+    result.writer = {k: writer_after[k] - writer_before[k] for k in ("dropped", "failed writes")}
     progress(f"{family}: {result.written:,} prediction rows written")
     return result
 
