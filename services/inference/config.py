@@ -10,7 +10,7 @@ class InferenceSettings(BaseServiceSettings):
 
     inference_reload_interval_s: float = Field(default=10.0, gt=0)
     inference_batch_max_size: int = Field(default=256, ge=1)
-    inference_log_batch_size: int = Field(default=500, ge=1)
+    inference_log_batch_size: int = Field(default=2000, ge=1)
     inference_log_flush_interval_s: float = Field(default=0.2, gt=0)
     inference_log_max_pending: int = Field(default=200_000, ge=1_000)
     inference_log_predictions: bool = True

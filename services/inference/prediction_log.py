@@ -50,7 +50,6 @@ class PredictionLogWriter:
             self._rows.popleft()
             DROPPED.inc()
         self._rows.append(row)
-        PENDING.set(len(self._rows))
         if len(self._rows) >= self.batch_size:
             self._wake.set()
 

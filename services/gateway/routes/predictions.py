@@ -23,6 +23,7 @@ from services.gateway.dependencies import (
 )
 from services.gateway.upstream import Upstream
 from shared.errors import ServiceError, render, responses
+from shared.middleware import read_body
 from shared.schemas import (
     MAX_BATCH_INSTANCES,
     BatchPredictionResponse,
@@ -31,20 +32,20 @@ from shared.schemas import (
     PredictionResponse,
     PredictRequest,
 )
-from shared.thin import header, read_model
+from shared.thin import header, validate
 
 _ERRORS = responses(400, 401, 403, 413, 422, 429, 502, 503, 504)
 
 
 async def forward(
-    *, inference: Upstream, path: str, body: BaseModel, caller: Principal, answer: type[BaseModel]
+    *, inference: Upstream, path: str, body: bytes, caller: Principal, answer: type[BaseModel]
 ) -> Response:
-    """Send a validated prediction request to inference on the caller's behalf."""
+    """Send a validated prediction request (its JSON) to inference on the caller's behalf."""
     return await inference.relay(
         "POST",
         path,
         answer,
-        content=body.model_dump_json(exclude_none=True),
+        content=body,
         headers={"X-Subject": caller.pseudonym, "Content-Type": "application/json"},
     )
 
@@ -62,11 +63,12 @@ class PredictRelay:
         try:
             caller = authenticate(state, _bearer(scope), ["predict"])
             await enforce_limits(state, scope, ("predict", "per_ip"), subject=caller.subject)
-            body = await read_model(receive, self.request)
+            raw = await read_body(receive)
+            validate(raw, self.request)  # the raw body is what goes on: no re-serialising
             response = await forward(
                 inference=state.upstreams["inference"],
                 path=self.path,
-                body=body,
+                body=raw,
                 caller=caller,
                 answer=self.answer,
             )
@@ -112,7 +114,7 @@ def build_router(settings: GatewaySettings) -> APIRouter:
         return await forward(
             inference=inference,
             path="/v1/predict",
-            body=body,
+            body=body.model_dump_json(exclude_none=True).encode(),
             caller=caller,
             answer=PredictionResponse,
         )
@@ -134,7 +136,7 @@ def build_router(settings: GatewaySettings) -> APIRouter:
         return await forward(
             inference=inference,
             path="/v1/predict/batch",
-            body=body,
+            body=body.model_dump_json(exclude_none=True).encode(),
             caller=caller,
             answer=BatchPredictionResponse,
         )
