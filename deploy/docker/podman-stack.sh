@@ -86,7 +86,7 @@ up() {
     podman run --detach --name "$PREFIX-$service" "${hardened[@]}" --restart always \
       "${common[@]}" "${extra[@]}" "localhost/ml-pipeline/$service:$TAG" \
       uvicorn --factory "services.$service.main:create_app" --host "$host" \
-      --port "${PORTS[$service]}" --no-access-log >/dev/null
+      --port "${PORTS[$service]}" --no-proxy-headers --no-access-log >/dev/null
   done
   for service in "${SERVICES[@]}"; do
     wait_http "http://127.0.0.1:${PORTS[$service]}/health/live" 180

@@ -75,7 +75,7 @@ class Container:
         for key, value in env.items():
             options += ["--env", f"{key}={value}"]
         command = ["uvicorn", "--factory", f"services.{service}.main:create_app"]
-        command += ["--host", "127.0.0.1", "--port", str(port)]
+        command += ["--host", "127.0.0.1", "--port", str(port), "--no-proxy-headers"]
         podman("rm", "--force", self.name)
         started = podman("run", *options, f"localhost/ml-pipeline/{service}:{TAG}", *command)
         assert started.returncode == 0, started.stderr

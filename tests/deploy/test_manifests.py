@@ -34,7 +34,9 @@ PORTS = {"gateway": 8000, "inference": 8001, "training": 8002, "drift": 8003}
 COMMANDS = {
     **{
         name: ["uvicorn", "--factory", f"services.{name}.main:create_app",
-               "--host", "0.0.0.0", "--port", str(port)]
+               "--host", "0.0.0.0", "--port", str(port), "--workers", "1",
+               # The gateway's TRUSTED_PROXIES decides client addresses, not uvicorn.
+               "--no-proxy-headers"]
         for name, port in PORTS.items()
     },
     "mlflow": ["mlflow", "server", "--backend-store-uri", "sqlite:////mlflow/mlflow.db",
