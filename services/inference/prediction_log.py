@@ -18,6 +18,19 @@ DROPPED = Counter(
     "inference_prediction_log_dropped_total", "Predictions dropped because the buffer was full"
 )
 FAILURES = Counter("inference_prediction_log_failures_total", "Batch writes that failed")
+REJECTED = Counter(
+    "inference_prediction_log_rejected_total",
+    "Predictions Postgres refused (set aside so the rest are written)",
+)
+
+# Postgres refused the data itself (class 22 data exceptions, 23 constraint violations) or the
+# driver could not encode it: retrying the same rows can never succeed.
+_ROW_ERRORS = (asyncpg.DataError, asyncpg.IntegrityConstraintViolationError, ValueError, TypeError)
+# The database or the connection is unavailable: the rows wait for the next try.
+_TRANSIENT = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError)
+# One COPY carries up to this many rows: a backlog drains in few round trips even when the
+# event loop is busy serving (each await then waits behind the requests in flight).
+MAX_COPY_ROWS = 20_000
 
 
 class PredictionLogWriter:
@@ -36,6 +49,8 @@ class PredictionLogWriter:
         self.flush_interval_s = flush_interval_s
         self.max_pending = max_pending
         self._rows: deque[PredictionRow] = deque()
+        # Rows Postgres refused, kept (bounded) for inspection; never retried.
+        self.rejected: deque[PredictionRow] = deque(maxlen=1_000)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -89,15 +104,44 @@ class PredictionLogWriter:
 
     async def _drain(self) -> bool:
         while self._rows:
-            batch = [self._rows.popleft() for _ in range(min(self.batch_size, len(self._rows)))]
+            batch = [self._rows.popleft() for _ in range(min(MAX_COPY_ROWS, len(self._rows)))]
             try:
-                await insert_predictions(self.pool, batch)
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
-                self._rows.extendleft(reversed(batch))
+                await self._write(batch)
+            except _TRANSIENT as exc:
                 FAILURES.inc()
                 logger.error("prediction log write failed", extra={"error": str(exc)[:300]})
                 return False
             finally:
                 PENDING.set(len(self._rows))
-            WRITTEN.inc(len(batch))
         return True
+
+    async def _write(self, batch: list[PredictionRow]) -> None:
+        """Write `batch`; a row Postgres refuses is isolated by halving and set aside.
+
+        On a transient failure every row not yet written goes back to the buffer's front.
+        """
+        parts = [batch]
+        while parts:
+            part = parts.pop()
+            try:
+                await insert_predictions(self.pool, part)
+            except _ROW_ERRORS as exc:
+                if len(part) == 1:
+                    self._reject(part[0], exc)
+                else:
+                    middle = len(part) // 2
+                    parts += [part[middle:], part[:middle]]
+                continue
+            except _TRANSIENT:
+                for waiting in [part, *reversed(parts)]:
+                    self._rows.extendleft(reversed(waiting))
+                raise
+            WRITTEN.inc(len(part))
+
+    def _reject(self, row: PredictionRow, exc: Exception) -> None:
+        REJECTED.inc()
+        self.rejected.append(row)
+        logger.error(
+            "prediction row refused by Postgres: set aside",
+            extra={"prediction_id": str(row.id), "error": f"{type(exc).__name__}: {exc}"[:300]},
+        )

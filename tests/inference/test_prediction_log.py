@@ -83,3 +83,26 @@ async def test_buffer_is_bounded(db_pool: asyncpg.Pool) -> None:
     # The oldest rows were dropped, the newest kept.
     assert await get_prediction(db_pool, rows[0].id) is None
     assert await get_prediction(db_pool, rows[-1].id) is not None
+
+
+async def test_a_poisoned_row_is_set_aside_and_the_rest_written(db_pool: asyncpg.Pool) -> None:
+    from dataclasses import replace
+
+    from services.inference.prediction_log import REJECTED
+
+    rows = [_row(i) for i in range(50)]
+    # Postgres refuses U+0000 in text: once as a server error, once as an encoding error.
+    rows[17] = replace(rows[17], customer_id="c\x00nul")
+    rows[33] = replace(rows[33], request_id="lone \ud800 surrogate")
+    rejected_before = REJECTED._value.get()
+    writer = PredictionLogWriter(pool=db_pool, batch_size=1_000, flush_interval_s=5)
+    for row in rows:
+        writer.submit(row)
+    assert await writer.flush() is True
+    assert await db_pool.fetchval("SELECT count(*) FROM predictions") == 48
+    assert {r.id for r in writer.rejected} == {rows[17].id, rows[33].id}
+    assert REJECTED._value.get() - rejected_before == 2
+    # The writer keeps going: later rows are written.
+    writer.submit(_row(99))
+    assert await writer.flush() is True
+    assert await db_pool.fetchval("SELECT count(*) FROM predictions") == 49
