@@ -20,6 +20,8 @@ from shared.migrations import apply_migrations
 
 VAR = Path("var")
 MODEL_NAME = os.environ.get("MODEL_NAME", "comprou-produto")
+# The drift service checks on this interval by itself (Kubernetes runs a CronJob instead).
+DRIFT_CHECK_INTERVAL_S = os.environ.get("DRIFT_CHECK_INTERVAL_S", "3600")
 
 
 def say(message: str) -> None:
@@ -86,6 +88,7 @@ def banner(creds: dict[str, str], mlflow_url: str) -> None:
     API + docs   http://127.0.0.1:8000/docs
     MLflow UI    {mlflow_url}
     logs         var/logs/*.log
+    drift check  every {DRIFT_CHECK_INTERVAL_S} s (DRIFT_CHECK_INTERVAL_S; 0 turns it off)
     admin        {user} / {password}   (kept in var/credentials.env)
 
   Try it:
@@ -122,6 +125,7 @@ def main() -> int:
             "DATABASE_URL": dsn,
             "MLFLOW_TRACKING_URI": mlflow_url,
             "MODEL_NAME": MODEL_NAME,
+            "DRIFT_CHECK_INTERVAL_S": DRIFT_CHECK_INTERVAL_S,
             **creds,
             **({"REDIS_URL": redis_url} if redis_url else {}),
         }

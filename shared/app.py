@@ -17,6 +17,7 @@ from shared.db import ping
 from shared.docs import install_api_docs
 from shared.errors import install_error_handlers
 from shared.middleware import EdgeMiddleware
+from shared.tracing import install as install_tracing
 
 ReadinessCheck = Callable[[Request], Awaitable[dict[str, dict[str, Any]]]]
 FastRoutes = dict[tuple[str, str], ASGIApp]
@@ -125,11 +126,16 @@ def create_service_app(
     install_api_docs(app)
     install_error_handlers(app)
     # Lean: request count and latency per route; the default set also measures request and
-    # response sizes and a second latency histogram on every request.
+    # response sizes and a second latency histogram on every request. Named as the operations
+    # plan names them (ml_api_*), which the alert rules and the dashboard read.
     instrumentator = Instrumentator(
         excluded_handlers=_HEALTH_PATHS, should_group_status_codes=False
-    ).add(metrics.requests(), metrics.latency(buckets=LATENCY_BUCKETS))
+    ).add(
+        metrics.requests(metric_name="ml_api_requests_total"),
+        metrics.latency(metric_name="ml_api_request_duration_seconds", buckets=LATENCY_BUCKETS),
+    )
     instrumentator.instrument(app).expose(app, tags=["operations"], include_in_schema=True)
+    install_tracing(app, service_name=type(settings).__module__.split(".")[-2])
     app.include_router(health_router(readiness))
     return app
 

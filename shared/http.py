@@ -4,12 +4,14 @@ import httpx
 from httpx_aiohttp import AiohttpTransport
 
 from shared.context import request_id_var
+from shared.tracing import inject as inject_trace_context
 
 
 async def _propagate_request_id(request: httpx.Request) -> None:
     request_id = request_id_var.get()
     if request_id and "X-Request-ID" not in request.headers:
         request.headers["X-Request-ID"] = request_id
+    inject_trace_context(request.headers)
 
 
 def create_transport(*, max_connections: int = 200) -> httpx.AsyncBaseTransport:

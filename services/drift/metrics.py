@@ -22,6 +22,8 @@ FEATURE_DRIFTED = Gauge(
     "drift_feature_drifted", "1 when the latest check found drift on the feature", ["feature"]
 )
 LIVE_ACCURACY = Gauge("drift_live_accuracy", "Accuracy on predictions with feedback in the window")
+# The operations plan's name for the same number, for dashboards written against it.
+MODEL_ACCURACY = Gauge("ml_model_accuracy", "Live accuracy of the production model (feedback)")
 LIVE_ROC_AUC = Gauge("drift_live_roc_auc", "ROC AUC on predictions with feedback in the window")
 LABELLED = Gauge("drift_labelled_predictions", "Predictions with feedback in the latest window")
 WINDOW_SIZE = Gauge("drift_window_predictions", "Predictions in the latest check's window")
@@ -37,6 +39,7 @@ def observe(report: DriftReport) -> None:
     for column in columns:
         _observe_column(column)
     LIVE_ACCURACY.set(_number(report.performance.accuracy))
+    MODEL_ACCURACY.set(_number(report.performance.accuracy))
     LIVE_ROC_AUC.set(_number(report.performance.roc_auc))
     LABELLED.set(report.performance.labelled)
     WINDOW_SIZE.set(report.current_size)

@@ -22,7 +22,7 @@ import anyio
 import asyncpg
 import numpy as np
 
-from services.drift import metrics
+from services.drift import metrics, notifications
 from services.drift.config import DriftSettings
 from services.drift.detector import ColumnDrift, DriftDetector, DriftResult
 from services.drift.performance import PerformanceThresholds, live_performance
@@ -111,6 +111,7 @@ async def run_check(*, monitor: DriftMonitor, request: DriftCheckRequest) -> Dri
         findings = await measure(monitor=monitor, reference=reference, window=window, now=now)
         report = await act_and_record(monitor=monitor, findings=findings, trigger=request.trigger)
     metrics.observe(report)
+    notifications.announce(report)
     logger.info(
         "drift check",
         extra={"verdict": report.verdict, "action": report.action, "report_id": report.id},

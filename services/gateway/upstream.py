@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from shared.context import request_id_var
 from shared.errors import BadGateway, GatewayTimeout, ServiceError, ServiceUnavailable
+from shared.tracing import with_trace_headers
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -37,6 +38,7 @@ class Upstream:
         request_id = request_id_var.get()
         if request_id:
             headers = {"X-Request-ID": request_id, **headers}
+        headers = with_trace_headers(headers)
         timeout = httpx.Timeout(timeout_s or self.timeout_s, connect=self.connect_timeout_s)
         request = httpx.Request(
             method,

@@ -69,7 +69,7 @@ async def test_service_errors_and_readiness() -> None:
         "details": {"id": 1},
     }
     assert ready.status_code == 200  # the non-critical check being down does not matter
-    assert metrics.status_code == 200 and "http_requests_total" in metrics.text
+    assert metrics.status_code == 200 and "ml_api_requests_total" in metrics.text
 
 
 async def test_failed_critical_check_makes_service_unready() -> None:

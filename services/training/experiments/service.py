@@ -15,6 +15,7 @@ import asyncpg
 import httpx
 
 from services.training.config import TrainingSettings
+from services.training.experiments import notifications
 from services.training.experiments import results as experiment_results
 from services.training.promotion.production import notify_inference
 from services.training.promotion.service import promote_version
@@ -162,7 +163,9 @@ async def read_results(*, pool: asyncpg.Pool, settings: TrainingSettings) -> Exp
             f"no experiment has run for model '{settings.model_name}'",
             error_type="no_experiment",
         )
-    return await results_for(pool=pool, settings=settings, experiment=row)
+    results = await results_for(pool=pool, settings=settings, experiment=row)
+    notifications.announce(results)
+    return results
 
 
 async def results_for(

@@ -11,6 +11,7 @@ import contextlib
 import functools
 import logging
 import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -23,6 +24,7 @@ import pandas as pd
 
 from services.training.config import TrainingSettings
 from services.training.errors import PromotionRefused, TrainingInProgress
+from services.training.jobs import metrics
 from services.training.modeling.candidates import finite_metrics
 from services.training.modeling.pipeline import (
     DataQualityFailed,
@@ -34,8 +36,10 @@ from services.training.modeling.pipeline import (
 from services.training.modeling.quality import QualityThresholds
 from services.training.promotion.service import promote_trained
 from shared.errors import ServiceError
+from shared.notify import Event, notify
 from shared.repositories import features, training_jobs
 from shared.schemas_training import TrainingJobRequest
+from shared.tracing import span
 
 logger = logging.getLogger(__name__)
 
@@ -136,25 +140,64 @@ class TrainingJobRunner:
         await training_jobs.fail_active(self.pool, error=INTERRUPTED)
 
     async def _run(self, job_id: UUID, request: TrainingJobRequest) -> None:
-        try:
-            await training_jobs.mark_running(self.pool, job_id)
-            await self._execute(job_id, request)
-        except asyncio.CancelledError:
-            raise
-        except DataQualityFailed as exc:
-            await self._fail(job_id, f"data quality: {exc}", {"quality": exc.report}, exc.run_id)
-        except ServiceError as exc:
-            await self._fail(job_id, exc.message, {}, None)
-        except Exception as exc:  # a job must end "failed", whatever broke
-            logger.exception("training job failed", extra={"job_id": str(job_id)})
-            await self._fail(job_id, f"{type(exc).__name__}: {exc}"[:1000], {}, None)
+        started = time.time()
+        metrics.RUNNING.set(1)
+        # A child of the request that started the job: one trace through promotion and reload.
+        with span("training.job", job_id=str(job_id)):
+            try:
+                await training_jobs.mark_running(self.pool, job_id)
+                await self._execute(job_id, request)
+                status = "succeeded"
+            except asyncio.CancelledError:
+                metrics.RUNNING.set(0)
+                raise
+            except DataQualityFailed as exc:
+                quality = {"quality": exc.report}
+                await self._fail(job_id, f"data quality: {exc}", quality, exc.run_id, request)
+                status = "failed"
+            except ServiceError as exc:
+                await self._fail(job_id, exc.message, {}, None, request)
+                status = "failed"
+            except Exception as exc:  # a job must end "failed", whatever broke
+                logger.exception("training job failed", extra={"job_id": str(job_id)})
+                error = f"{type(exc).__name__}: {exc}"[:1000]
+                await self._fail(job_id, error, {}, None, request)
+                status = "failed"
+        metrics.RUNNING.set(0)
+        metrics.job_ended(status, started=started, ended=time.time())
 
     async def _fail(
-        self, job_id: UUID, error: str, metrics: dict[str, Any], run_id: str | None
+        self,
+        job_id: UUID,
+        error: str,
+        job_metrics: dict[str, Any],
+        run_id: str | None,
+        request: TrainingJobRequest,
     ) -> None:
         logger.warning("training job failed", extra={"job_id": str(job_id), "error": error})
         await training_jobs.finish_job(
-            self.pool, job_id, status="failed", metrics=metrics, mlflow_run_id=run_id, error=error
+            self.pool,
+            job_id,
+            status="failed",
+            metrics=job_metrics,
+            mlflow_run_id=run_id,
+            error=error,
+        )
+        notify(
+            Event(
+                kind="training.failed",
+                title=f"Training job {job_id} for {self.settings.model_name} failed",
+                severity="critical",
+                fields={
+                    "job_id": str(job_id),
+                    "model": self.settings.model_name,
+                    "error": error,
+                    "reason": request.reason or "none given",
+                    "requested_by": request.requested_by or "unknown",
+                    "mlflow_run": run_id or "none",
+                },
+                service="training",
+            )
         )
 
     async def _stage(self, job_id: UUID, stage: str, progress: float) -> None:

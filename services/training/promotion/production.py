@@ -16,9 +16,11 @@ import asyncpg
 import httpx
 
 from services.training.config import TrainingSettings
+from services.training.promotion import events
 from services.training.registry_calls import in_registry_thread, read_production
 from shared import registry
 from shared.repositories import model_events
+from shared.tracing import span
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +66,26 @@ async def move_production(
     actor: str | None,
 ) -> PromotionResult:
     """Move `production` where `plan` says, under the model's lock; audit it; reload inference."""
+    with span("training.move_production", action=action):
+        return await _move(
+            pool=pool,
+            settings=settings,
+            http_client=http_client,
+            action=action,
+            plan=plan,
+            actor=actor,
+        )
+
+
+async def _move(
+    *,
+    pool: asyncpg.Pool,
+    settings: TrainingSettings,
+    http_client: httpx.AsyncClient,
+    action: Action,
+    plan: Planner,
+    actor: str | None,
+) -> PromotionResult:
     async with model_events.alias_lock(pool, settings.model_name) as conn:
         current = await read_production(settings)
         move = await plan(current)
@@ -98,7 +120,9 @@ async def move_production(
         },
     )
     reloaded = await notify_inference(http_client=http_client, settings=settings)
-    return PromotionResult(action, move.version, previous, move.forced, move.reason, reloaded)
+    result = PromotionResult(action, move.version, previous, move.forced, move.reason, reloaded)
+    events.announce(result, model_name=settings.model_name, actor=actor)
+    return result
 
 
 async def notify_inference(*, http_client: httpx.AsyncClient, settings: TrainingSettings) -> bool:
