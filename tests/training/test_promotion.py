@@ -72,7 +72,8 @@ async def test_job_gate_promotes_a_better_model_and_refuses_one_below_the_floor(
     async with serve(create_app(settings)) as client:
         better = await _run_job(client)
     assert better["status"] == "succeeded" and better["promoted"], better
-    assert better["decision"].startswith("roc_auc") and "beats production" in better["decision"]
+    assert better["decision"].startswith("roc_auc") and "95% CI +" in better["decision"]
+    assert "the lower bound exceeds the minimum improvement" in better["decision"]
     assert better["metrics"]["production_version"] == useless
     assert better["metrics"]["production_holdout"]["accuracy"] < 0.5
     production = _production(mlflow_uri, fresh_model)

@@ -76,10 +76,19 @@ def provenance(frame: pd.DataFrame, request: TrainingJobRequest) -> dict[str, An
     }
 
 
-def outcome_metrics(outcome: TrainingOutcome, rows: int) -> dict[str, Any]:
-    """The job's metrics as stored: JSON-safe, no NaN."""
+def outcome_metrics(outcome: TrainingOutcome, origin: dict[str, Any]) -> dict[str, Any]:
+    """The job's metrics as stored: JSON-safe, no NaN.
+
+    `data` names the snapshot the job learnt from, so the drift service can tell whether new
+    labels arrived since a job the gate refused.
+    """
+    comparison = outcome.comparison.to_dict() if outcome.comparison else None
     return {
-        "rows": rows,
+        "rows": int(origin["rows"]),
+        "data": {key: origin.get(key) for key in ("observed_to", "extracted_at", "content_hash")},
+        "comparison": comparison,
+        "calibration": outcome.calibration,
+        "fairness": outcome.fairness,
         "model_family": outcome.model_family,
         "holdout": finite_metrics(outcome.metrics),
         "production_version": outcome.production_version,
@@ -234,7 +243,7 @@ class TrainingJobRunner:
             self.pool,
             job_id,
             status="succeeded",
-            metrics=outcome_metrics(outcome, int(origin["rows"])),
+            metrics=outcome_metrics(outcome, origin),
             mlflow_run_id=outcome.run_id,
             model_version=outcome.version,
             promoted=promoted,

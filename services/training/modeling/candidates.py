@@ -210,8 +210,11 @@ def predict_probability(model: Pipeline, X: FeatureInput, *, threads: int = 1) -
 
 def evaluate(model: Pipeline, X: FeatureInput, y: TargetInput) -> dict[str, float]:
     """Score a fitted model on labelled data (roc_auc is NaN when y has one class)."""
-    actual = target_vector(y)
-    probability = predict_probability(model, X)
+    return score_probability(target_vector(y), predict_probability(model, X))
+
+
+def score_probability(actual: np.ndarray, probability: np.ndarray) -> dict[str, float]:
+    """The holdout metrics of predicted probabilities against 0/1 outcomes."""
     predicted = (probability >= DECISION_THRESHOLD).astype(np.int64)
     both_classes = len(np.unique(actual)) == 2
     return {

@@ -11,9 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from sklearn.pipeline import Pipeline
 
 from services.training.modeling import candidates, tracking
+from services.training.modeling.calibration import calibration_report
+from services.training.modeling.comparison import PairedComparison, compare_on_holdout
 from services.training.modeling.fairness import fairness_report
 from services.training.modeling.gate import GateConfig, GateDecision, decide
 from services.training.modeling.quality import QualityThresholds, prepare
@@ -65,6 +69,63 @@ class TrainingOutcome:
     production_metrics: dict[str, float] | None
     decision: GateDecision
     cv: list[dict[str, Any]]
+    comparison: PairedComparison | None = None
+    calibration: dict[str, Any] = field(default_factory=dict)
+    fairness: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HoldoutEvaluation:
+    """Candidate and production on the same holdout rows, and what the gate made of it."""
+
+    metrics: dict[str, float]
+    current: registry.VersionInfo | None
+    current_metrics: dict[str, float] | None
+    comparison: PairedComparison | None
+    calibration: dict[str, Any]
+    fairness: dict[str, Any]
+    decision: GateDecision
+
+
+def evaluate_on_holdout(
+    model: Pipeline,
+    X_test: pd.DataFrame,
+    y_test: np.ndarray,
+    *,
+    config: TrainingConfig,
+    model_name: str,
+    tracking_uri: str,
+) -> HoldoutEvaluation:
+    """Score the candidate and production on the same rows; interval, calibration, gate."""
+    probability = candidates.predict_probability(model, X_test)
+    metrics = candidates.score_probability(y_test, probability)
+    current = registry.production_version(tracking_uri, name=model_name)
+    current_metrics, comparison = None, None
+    if current is not None:
+        served = registry.load_sklearn(name=model_name, version=current.version)
+        served_probability = candidates.predict_probability(served, X_test)
+        current_metrics = candidates.score_probability(y_test, served_probability)
+        comparison = compare_on_holdout(
+            actual=y_test,
+            candidate=probability,
+            production=served_probability,
+            metric=config.primary_metric,
+            confidence=config.gate.confidence,
+            resamples=config.gate.bootstrap_resamples,
+            seed=config.seed,
+        )
+    decision = decide(
+        candidate=metrics, production=current_metrics, config=config.gate, comparison=comparison
+    )
+    return HoldoutEvaluation(
+        metrics=metrics,
+        current=current,
+        current_metrics=current_metrics,
+        comparison=comparison,
+        calibration=calibration_report(y_test, probability),
+        fairness=fairness_report(model, X_test, y_test),
+        decision=decision,
+    )
 
 
 def run_training(
@@ -106,14 +167,11 @@ def run_training(
     )
     family, model = candidates.fit_best(X_train, y_train, candidates=pipelines, scores=scores)
     progress("evaluate", 0.6)
-    metrics = candidates.evaluate(model, X_test, y_test)
-    current = registry.production_version(tracking_uri, name=model_name)
-    current_metrics = (
-        candidates.score_version(name=model_name, version=current.version, X=X_test, y=y_test)
-        if current
-        else None
+    holdout = evaluate_on_holdout(
+        model, X_test, y_test, config=config, model_name=model_name, tracking_uri=tracking_uri
     )
-    decision = decide(candidate=metrics, production=current_metrics, config=config.gate)
+    metrics, current, current_metrics = holdout.metrics, holdout.current, holdout.current_metrics
+    decision = holdout.decision
     progress("register", 0.75)
     run_id, version = tracking.track_run(
         model=model,
@@ -132,7 +190,9 @@ def run_training(
         current_metrics=current_metrics,
         reports={
             "data_quality": quality.to_dict(),
-            "fairness": fairness_report(model, X_test, y_test),
+            "fairness": holdout.fairness,
+            "calibration": holdout.calibration,
+            "comparison": holdout.comparison.to_dict() if holdout.comparison else {},
         },
         provenance=provenance,
         reference=candidates.reference_sample(
@@ -150,6 +210,9 @@ def run_training(
         production_metrics=current_metrics,
         decision=decision,
         cv=[score.to_dict() for score in scores],
+        comparison=holdout.comparison,
+        calibration=holdout.calibration,
+        fairness=holdout.fairness,
     )
 
 

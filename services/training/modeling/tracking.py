@@ -66,6 +66,7 @@ def track_run(
             }
         )
         _log_metrics(scores, metrics, current_metrics)
+        _log_evidence(reports)
         for name, report in reports.items():
             mlflow.log_dict(report, f"reports/{name}.json")
         mlflow.log_dict(
@@ -73,6 +74,7 @@ def track_run(
                 "promote": decision.promote,
                 "reason": decision.reason,
                 "production_version": current.version if current else None,
+                "interval": reports.get("comparison") or None,
             },
             "reports/promotion_gate.json",
         )
@@ -100,6 +102,35 @@ def log_and_register_model(model: Pipeline, *, model_name: str, example: pd.Data
     )
     log_onnx(model)
     return str(mlflow.register_model(info.model_uri, model_name).version)
+
+
+def _log_evidence(reports: dict[str, dict[str, Any]]) -> None:
+    """The gate's interval and the calibration check as metrics, so runs can be compared."""
+    comparison = reports.get("comparison") or {}
+    if comparison and comparison["lower"] is not None:
+        mlflow.log_metrics(
+            {
+                "gate_improvement": comparison["difference"],
+                "gate_improvement_lower": comparison["lower"],
+                "gate_improvement_upper": comparison["upper"],
+                "gate_identical_predictions": float(comparison["identical"]),
+            }
+        )
+        mlflow.set_tag(
+            "gate_interval",
+            f"[{comparison['lower']:+.4f}, {comparison['upper']:+.4f}] "
+            f"({comparison['confidence']:.0%}, {comparison['metric']})",
+        )
+    calibration = reports.get("calibration") or {}
+    if calibration:
+        mlflow.log_metrics(
+            {"holdout_ece": calibration["ece"], "holdout_brier_score": calibration["brier"]}
+        )
+
+
+def log_report_page(run_id: str, html: str) -> None:
+    """Attach a rendered report page to a (possibly finished) run."""
+    mlflow.MlflowClient().log_text(run_id, html, "reports/training_report.html")
 
 
 def _log_metrics(
