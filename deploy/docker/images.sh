@@ -29,3 +29,6 @@ for target in "${TARGETS[@]}"; do
   bytes=$(podman image inspect --format '{{.Size}}' "localhost/ml-pipeline/$target:$TAG")
   printf '%-12s %10.1f %10d\n' "$target" "$seconds" $((bytes / 1000000))
 done
+
+# Each code change leaves the previous build's layers behind; keep the recent ones as cache.
+podman image prune --force --filter "until=${IMAGE_CACHE_KEEP:-72h}" >/dev/null || true
