@@ -4,9 +4,12 @@ import json
 from typing import Any
 
 import asyncpg
+from prometheus_client import Gauge
 
 from shared.config import BaseServiceSettings
 from shared.errors import ServiceUnavailable
+
+POSTGRES_UP = Gauge("postgres_up", "1 when the last readiness check reached Postgres")
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -45,10 +48,15 @@ async def pool_for(settings: BaseServiceSettings) -> asyncpg.Pool:
     )
 
 
-async def ping(pool: asyncpg.Pool, *, timeout: float = 1.0) -> dict[str, Any]:
-    """Readiness check for Postgres."""
+async def ping(
+    pool: asyncpg.Pool, *, timeout: float = 1.0, critical: bool = True
+) -> dict[str, Any]:
+    """Readiness check for Postgres; also sets the `postgres_up` gauge."""
+    flag = {} if critical else {"critical": False}
     try:
         await pool.fetchval("SELECT 1", timeout=timeout)
     except Exception as exc:  # readiness reports any failure, whatever its kind
-        return {"status": "down", "error": type(exc).__name__}
-    return {"status": "up"}
+        POSTGRES_UP.set(0)
+        return {"status": "down", "error": type(exc).__name__, **flag}
+    POSTGRES_UP.set(1)
+    return {"status": "up", **flag}

@@ -5,6 +5,7 @@ import math
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -200,8 +201,29 @@ async def _http_exception_handler(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _database_down_handler(_: Request, exc: Exception) -> JSONResponse:
+    logger.warning("database unavailable", extra={"error": f"{type(exc).__name__}: {exc}"[:300]})
+    return render(
+        ServiceUnavailable(
+            "the database is unavailable; try again shortly",
+            error_type="database_unavailable",
+            headers={"Retry-After": "5"},
+        )
+    )
+
+
+# Raised when Postgres cannot be reached or a connection drops mid-request.
+DATABASE_DOWN: tuple[type[Exception], ...] = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    ConnectionError,
+)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Route expected exceptions through the shared error body (crashes: `EdgeMiddleware`)."""
+    for kind in DATABASE_DOWN:
+        app.add_exception_handler(kind, _database_down_handler)
     app.add_exception_handler(ServiceError, _service_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_handler)
     app.add_exception_handler(StarletteHTTPException, _http_exception_handler)

@@ -87,8 +87,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 async def readiness(request: Request) -> dict[str, dict[str, Any]]:
-    """Ready when Postgres answers; Redis and inference are reported but do not gate it."""
-    checks = {"postgres": await ping(request.app.state.pool)}
+    """Ready when inference is: that is what serving needs. Postgres and Redis are reported.
+
+    A database blip must not take every gateway out of its Service: predictions do not touch
+    Postgres here (sign-in and admin routes answer 503 meanwhile).
+    """
+    checks = {"postgres": await ping(request.app.state.pool, critical=False)}
     if request.app.state.settings.redis_url:
         healthy = await request.app.state.limiter.check()
         checks["redis"] = {
@@ -99,9 +103,9 @@ async def readiness(request: Request) -> dict[str, dict[str, Any]]:
     inference = request.app.state.upstreams["inference"]
     try:
         answer = await inference.send("GET", "/health/ready", timeout_s=1.0)
-        checks["inference"] = {"status": "up" if answer.is_success else "down", "critical": False}
+        checks["inference"] = {"status": "up" if answer.is_success else "down"}
     except Exception as exc:  # reported, never raised: readiness must answer
-        checks["inference"] = {"status": "down", "critical": False, "error": type(exc).__name__}
+        checks["inference"] = {"status": "down", "error": type(exc).__name__}
     return checks
 
 

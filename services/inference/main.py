@@ -87,7 +87,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 async def readiness(request: Request) -> dict[str, dict[str, Any]]:
-    """Ready when Postgres answers and a production model is loaded and warmed."""
+    """Ready when a production model is loaded and warmed; Postgres is reported, not required.
+
+    The prediction log buffers while Postgres is down, so serving goes on through a blip.
+    """
     scorer: Scorer = request.app.state.scorer
     model = scorer.holder.get(PRODUCTION)
     model_check: dict[str, Any] = (
@@ -95,7 +98,8 @@ async def readiness(request: Request) -> dict[str, dict[str, Any]]:
         if model
         else {"status": "down", "error": scorer.holder.last_error or "no production model yet"}
     )
-    return {"postgres": await ping(request.app.state.pool), "model": model_check}
+    postgres = await ping(request.app.state.pool, critical=False)
+    return {"postgres": postgres, "model": model_check}
 
 
 def create_app(settings: InferenceSettings | None = None) -> ServiceApp:

@@ -92,8 +92,8 @@ async def test_inference_down_is_503_within_a_second(db_pool: object, database_d
         ready = await gw.client.get("/health/ready")
     assert answer.status_code == 503 and elapsed < 1.0
     assert answer.json()["error"]["type"] == "upstream_unavailable"
-    # Inference is reported, but the gateway itself stays ready.
-    assert ready.status_code == 200 and ready.json()["checks"]["inference"]["status"] == "down"
+    # Without inference the gateway cannot serve: it leaves rotation.
+    assert ready.status_code == 503 and ready.json()["checks"]["inference"]["status"] == "down"
 
 
 async def test_inference_timeout_is_504(db_pool: object, database_dsn: str) -> None:
