@@ -13,10 +13,11 @@ def report_events(report: DriftReport) -> list[Event]:
         "window": f"{report.current_size} predictions",
     }
     events = []
-    if report.verdict == "drift":
-        drifted = [c.name for c in report.features.values() if c.drifted]
-        if report.prediction is not None and report.prediction.drifted:
-            drifted.append(report.prediction.name)
+    drifted = [c.name for c in report.features.values() if c.drifted]
+    if report.prediction is not None and report.prediction.drifted:
+        drifted.append(report.prediction.name)
+    # Degraded accuracy outranks drift in the verdict; both still reach people.
+    if report.verdict == "drift" or drifted:
         events.append(
             Event(
                 kind="drift.detected",
