@@ -11,6 +11,7 @@ import io
 import logging
 import os
 import re
+import secrets
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -93,7 +94,7 @@ def _service_env(bench: Bench) -> dict[str, str]:
         "DATABASE_URL": bench.dsn,
         "MLFLOW_TRACKING_URI": bench.mlflow_url,
         "MODEL_NAME": MODEL_NAME,
-        "JWT_SECRET": "b" * 48,
+        "JWT_SECRET": secrets.token_hex(32),
         "ADMIN_USERNAME": ADMIN[0],
         "ADMIN_PASSWORD": ADMIN[1],
         "REDIS_URL": bench.redis_url,

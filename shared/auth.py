@@ -1,5 +1,6 @@
 """Access tokens: HS256 JWTs with every registered claim required and checked."""
 
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -19,11 +20,22 @@ class WeakSecretError(ValueError):
     """The signing secret is too short to be safe outside development."""
 
 
+# Words that mark a value copied from an example rather than generated.
+_PLACEHOLDER = re.compile(r"replace.?me|change.?me|example|placeholder|dev-only", re.I)
+MIN_DISTINCT_CHARACTERS = 10
+
+
 def check_secret(secret: str, *, environment: str) -> None:
-    """Refuse a secret under 32 bytes anywhere but in development."""
-    if len(secret.encode()) < MIN_SECRET_BYTES and environment != "dev":
+    """Outside development, refuse a secret that is short, a placeholder or low in variety."""
+    if environment == "dev":
+        return
+    if len(secret.encode()) < MIN_SECRET_BYTES:
         raise WeakSecretError(
             f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes outside ENVIRONMENT=dev"
+        )
+    if _PLACEHOLDER.search(secret) or len(set(secret)) < MIN_DISTINCT_CHARACTERS:
+        raise WeakSecretError(
+            "JWT_SECRET looks like a placeholder: generate one, e.g. `openssl rand -hex 32`"
         )
 
 

@@ -127,3 +127,13 @@ async def test_forged_but_valid_token_is_accepted(gateway: Gateway) -> None:
         "/v1/predict", json=PREDICT, headers={"Authorization": f"Bearer {_forge(_claims())}"}
     )
     assert answer.status_code == 200
+
+
+async def test_token_answer_is_never_cached_and_no_answer_is_sniffed(gateway: Gateway) -> None:
+    answer = await gateway.client.post(
+        "/auth/token", data={"username": ADMIN[0], "password": ADMIN[1]}
+    )
+    assert answer.status_code == 200
+    assert answer.headers["Cache-Control"] == "no-store"
+    for response in (answer, await gateway.client.get("/health/live")):
+        assert response.headers["X-Content-Type-Options"] == "nosniff"

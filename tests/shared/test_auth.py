@@ -51,3 +51,18 @@ def test_gateway_refuses_to_start_with_a_weak_secret() -> None:
 
     with pytest.raises(ValidationError, match="JWT_SECRET"):
         GatewaySettings(environment="prod", jwt_secret="weak")
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    [
+        "REPLACE_ME_with_openssl_rand_hex_32",
+        "dev-only-secret-change-me-0123456789abcdef",
+        "b" * 48,
+        "abababababababababababababababab",
+    ],
+)
+def test_placeholder_secrets_are_refused_outside_dev(placeholder: str) -> None:
+    with pytest.raises(WeakSecretError, match="placeholder"):
+        check_secret(placeholder, environment="prod")
+    check_secret(placeholder, environment="dev")

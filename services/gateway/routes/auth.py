@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from services.gateway import service
@@ -55,7 +55,12 @@ def build_router(settings: GatewaySettings) -> APIRouter:
             }
         },
     )
-    async def token(form: FormDep, pool: PoolDep, tokens: TokensDep) -> TokenResponse:
+    async def token(
+        form: FormDep, pool: PoolDep, tokens: TokensDep, response: Response
+    ) -> TokenResponse:
+        # A bearer token must not be kept by any cache between the client and us (RFC 6749 5.1).
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
         access_token, granted = await service.issue_token(
             pool=pool,
             tokens=tokens,
