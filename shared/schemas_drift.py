@@ -13,6 +13,7 @@ Action = Literal[
     "training_busy",
     "training_unavailable",
     "no_reference",
+    "awaiting_labels",
 ]
 PerformanceStatus = Literal["ok", "degraded", "insufficient_data"]
 
@@ -71,6 +72,14 @@ class ReportWindow(BaseModel):
     end: datetime | None = Field(default=None, description="Newest prediction in the window")
 
 
+class Histogram(BaseModel):
+    """Reference and current shares over the same bins, for drawing the two distributions."""
+
+    edges: list[float] = Field(description="Bin edges, one more than the shares")
+    reference: list[float] = Field(description="Share of reference rows per bin")
+    current: list[float] = Field(description="Share of window rows per bin")
+
+
 class ColumnStatistics(BaseModel):
     """One column's test: statistic, p-value against its corrected threshold, effect size."""
 
@@ -90,6 +99,27 @@ class ColumnStatistics(BaseModel):
     current_dropped: int = 0
     drifted: bool
     verdict: Literal["drift", "no_drift", "insufficient_data"]
+    histogram: Histogram | None = Field(
+        default=None, description="Both distributions binned alike (numeric columns)"
+    )
+
+
+class EstimatedPerformance(BaseModel):
+    """Accuracy and ROC AUC expected from the model's own probabilities, before any label.
+
+    Confidence-based: valid while the model is calibrated and P(outcome | inputs) holds
+    (covariate shift); a change in the relationship itself shows only in live performance.
+    """
+
+    method: Literal["confidence_based"] = "confidence_based"
+    rows: int = Field(description="Predictions in the window the estimate is taken over")
+    accuracy: float | None = None
+    roc_auc: float | None = None
+    status: PerformanceStatus
+    accuracy_floor: float
+    triggers: bool = Field(
+        default=False, description="Whether an estimate below the floor makes the verdict degraded"
+    )
 
 
 class LivePerformance(BaseModel):
@@ -101,6 +131,22 @@ class LivePerformance(BaseModel):
     status: PerformanceStatus
     accuracy_floor: float
     min_labelled: int
+    estimate: EstimatedPerformance | None = Field(
+        default=None, description="The label-free estimate over the whole window"
+    )
+
+
+class LabelSupply(BaseModel):
+    """Labelled rows that arrived after the data the production model (or the last model the
+    gate refused) learnt from: retraining on fewer cannot give a different model."""
+
+    new_labels: int = Field(description="Labelled rows ingested after the snapshot")
+    min_new_labels: int
+    since: datetime | None = Field(description="The snapshot time; None when unknown")
+    snapshot: Literal["production", "refused_job", "none"]
+    refused_job_id: str | None = None
+    refused_decision: str | None = None
+    enough: bool
 
 
 class DriftReport(BaseModel):
@@ -173,6 +219,11 @@ class DriftReport(BaseModel):
     action: Action
     details: dict[str, Any] = Field(
         default_factory=dict, description="Reason, thresholds and the training answer"
+    )
+    labels: LabelSupply | None = Field(
+        default=None,
+        description="New labelled rows since the production model's data; checked before "
+        "asking for training (`awaiting_labels` when too few)",
     )
 
 

@@ -32,6 +32,13 @@ class DriftSettings(BaseServiceSettings):
     drift_accuracy_floor: float = Field(default=0.85, ge=0, le=1)
     drift_min_labelled: int = Field(default=200, ge=1)
 
+    # Label-free estimate (confidence-based) over the window; below the accuracy floor it makes
+    # the verdict "degraded" when DRIFT_ESTIMATE_TRIGGERS is on and too few labels say otherwise.
+    drift_estimate_triggers: bool = True
+    # Retraining needs new labels: fewer labelled rows ingested since the production model's
+    # data (or since a job the gate refused) than this records "awaiting_labels" instead.
+    drift_min_new_labels: int = Field(default=200, ge=0)
+
     # Acting on a check: no new training request within the cooldown of the last one.
     drift_cooldown_s: float = Field(default=3600.0, ge=0)
     # Scheduled checks inside the service; 0 turns them off (CronJob/Airflow call the API).

@@ -171,6 +171,20 @@ class DriftDetector:
             verdict = "insufficient_data"
         return DriftResult(columns=results, verdict=verdict, drifted_columns=drifted)
 
+    def histograms(
+        self, current: Mapping[str, np.ndarray], *, bins: int = 30
+    ) -> dict[str, dict[str, list[float]]]:
+        """Reference and current shares over shared bins, per numeric column (for the page)."""
+        drawn = {}
+        for name, ref in self._references.items():
+            if not isinstance(ref, _NumericReference) or name not in current:
+                continue
+            values, _ = _finite_floats(current[name], name=name)
+            if ref.sorted_values.size == 0 or values.size == 0:
+                continue
+            drawn[name] = _shared_histogram(ref.sorted_values, values, bins=bins)
+        return drawn
+
     def _check_numeric(self, name: str, ref: _NumericReference, raw: np.ndarray) -> ColumnDrift:
         values, dropped = _finite_floats(raw, name=name)
         sizes = {
@@ -283,6 +297,31 @@ class DriftDetector:
             verdict="insufficient_data",
             **sizes,
         )
+
+
+def _shared_histogram(
+    reference: np.ndarray, current: np.ndarray, *, bins: int
+) -> dict[str, list[float]]:
+    # The central 99 % of both samples sets the range, so one outlier cannot flatten the
+    # picture; the rows beyond it are counted in the end bins.
+    both = np.concatenate([reference, current])
+    low, high = np.quantile(both, [0.005, 0.995])
+    if high <= low:
+        low, high = float(both.min()) - 0.5, float(both.max()) + 0.5
+    edges = np.linspace(low, high, bins + 1)
+
+    def shares(values: np.ndarray) -> list[float]:
+        counts = np.bincount(
+            np.clip(np.searchsorted(edges, values, side="right") - 1, 0, bins - 1),
+            minlength=bins,
+        )
+        return [float(share) for share in counts / values.size]
+
+    return {
+        "edges": [float(edge) for edge in edges],
+        "reference": shares(reference),
+        "current": shares(current),
+    }
 
 
 def _numeric_reference(raw: np.ndarray, *, name: str) -> _NumericReference:

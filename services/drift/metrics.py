@@ -25,6 +25,22 @@ LIVE_ACCURACY = Gauge("drift_live_accuracy", "Accuracy on predictions with feedb
 # The operations plan's name for the same number, for dashboards written against it.
 MODEL_ACCURACY = Gauge("ml_model_accuracy", "Live accuracy of the production model (feedback)")
 LIVE_ROC_AUC = Gauge("drift_live_roc_auc", "ROC AUC on predictions with feedback in the window")
+ESTIMATED_ACCURACY = Gauge(
+    "drift_estimated_accuracy",
+    "Accuracy expected from the model's probabilities over the latest window (no labels needed)",
+)
+ESTIMATED_ROC_AUC = Gauge(
+    "drift_estimated_roc_auc", "ROC AUC expected from the model's probabilities, latest window"
+)
+NEW_LABELS = Gauge(
+    "drift_new_labels",
+    "Labelled rows ingested since the production model's (or a refused job's) data, last counted",
+)
+RETRAINING_WITHHELD = Counter(
+    "drift_retraining_withheld_total",
+    "Checks that called for a new model but did not ask: too few new labels since the snapshot",
+    ["snapshot"],
+)
 LABELLED = Gauge("drift_labelled_predictions", "Predictions with feedback in the latest window")
 WINDOW_SIZE = Gauge("drift_window_predictions", "Predictions in the latest check's window")
 LAST_CHECK = Gauge("drift_last_check_timestamp_seconds", "Unix time of the latest check")
@@ -41,6 +57,13 @@ def observe(report: DriftReport) -> None:
     LIVE_ACCURACY.set(_number(report.performance.accuracy))
     MODEL_ACCURACY.set(_number(report.performance.accuracy))
     LIVE_ROC_AUC.set(_number(report.performance.roc_auc))
+    estimate = report.performance.estimate
+    ESTIMATED_ACCURACY.set(_number(estimate.accuracy if estimate else None))
+    ESTIMATED_ROC_AUC.set(_number(estimate.roc_auc if estimate else None))
+    if report.labels is not None:
+        NEW_LABELS.set(report.labels.new_labels)
+    if report.action == "awaiting_labels" and report.labels is not None:
+        RETRAINING_WITHHELD.labels(report.labels.snapshot).inc()
     LABELLED.set(report.performance.labelled)
     WINDOW_SIZE.set(report.current_size)
     LAST_CHECK.set(report.created_at.timestamp())

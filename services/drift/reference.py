@@ -12,6 +12,7 @@ import tempfile
 from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Protocol
@@ -40,6 +41,8 @@ class ProductionReference:
     detector: DriftDetector | None
     size: int = 0
     problem: str | None = None
+    # When the version's training data was extracted: labels ingested later are new to it.
+    data_extracted_at: datetime | None = None
 
 
 class ReferenceSource(Protocol):
@@ -95,14 +98,19 @@ class RegistryReferences:
             ) from exc
 
     def _load(self, version: registry.VersionInfo) -> ProductionReference:
+        snapshot: datetime | None = None
+
         def missing(problem: str) -> ProductionReference:
             logger.warning(
                 "no drift reference", extra={"version": version.version, "problem": problem}
             )
-            return ProductionReference(self.model_name, version.version, None, problem=problem)
+            return ProductionReference(
+                self.model_name, version.version, None, problem=problem, data_extracted_at=snapshot
+            )
 
         if not version.run_id:
             return missing("the version has no training run")
+        snapshot = self._snapshot(version.run_id)
         try:
             frame = self._download(version.run_id)
         except FileNotFoundError:
@@ -118,7 +126,28 @@ class RegistryReferences:
             )
         except ValueError as exc:
             return missing(f"{REFERENCE_ARTIFACT} is unusable: {exc}")
-        return ProductionReference(self.model_name, version.version, detector, size=len(frame))
+        return ProductionReference(
+            self.model_name,
+            version.version,
+            detector,
+            size=len(frame),
+            data_extracted_at=snapshot,
+        )
+
+    def _snapshot(self, run_id: str) -> datetime | None:
+        """The `data_extracted_at` param of the version's run, when it has one."""
+        try:
+            params = registry.client(self.tracking_uri).get_run(run_id).data.params
+            stamp = params.get("data_extracted_at")
+            return datetime.fromisoformat(stamp) if stamp else None
+        except ValueError:
+            return None
+        except Exception as exc:  # the client's errors differ by store; sort them by code
+            if registry.is_not_found(exc):
+                return None
+            raise RegistryUnavailable(
+                "model registry unavailable", details={"reason": type(exc).__name__}
+            ) from exc
 
     def _download(self, run_id: str) -> pd.DataFrame:
         """The run's reference sample; FileNotFoundError when the run has none."""

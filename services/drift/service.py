@@ -25,6 +25,8 @@ import numpy as np
 from services.drift import metrics, notifications
 from services.drift.config import DriftSettings
 from services.drift.detector import ColumnDrift, DriftDetector, DriftResult
+from services.drift.estimate import estimate_performance
+from services.drift.labels import label_supply, withheld_reason
 from services.drift.performance import PerformanceThresholds, live_performance
 from services.drift.reference import PREDICTION_COLUMN, ProductionReference, ReferenceSource
 from services.drift.retraining import TrainingClient
@@ -56,6 +58,8 @@ class CheckPolicy:
     max_window_rows: int = 1_000_000
     performance: PerformanceThresholds = PerformanceThresholds()
     cooldown_s: float = 3600.0
+    estimate_triggers: bool = True
+    min_new_labels: int = 200
 
     @classmethod
     def from_settings(cls, settings: DriftSettings) -> "CheckPolicy":
@@ -69,6 +73,8 @@ class CheckPolicy:
                 min_labelled=settings.drift_min_labelled,
             ),
             cooldown_s=settings.drift_cooldown_s,
+            estimate_triggers=settings.drift_estimate_triggers,
+            min_new_labels=settings.drift_min_new_labels,
         )
 
 
@@ -100,6 +106,7 @@ class Findings:
     verdict: Verdict
     drifted_columns: list[str]
     problem: str | None = None
+    data_extracted_at: datetime | None = None
 
 
 async def run_check(*, monitor: DriftMonitor, request: DriftCheckRequest) -> DriftReport:
@@ -161,11 +168,23 @@ async def measure(
     current, labelled = await asyncio.gather(
         monitoring.read_window(monitor.pool, spec), monitoring.read_labelled(monitor.pool, spec)
     )
-    result = None
+    result: DriftResult | None = None
+    histograms: dict[str, dict[str, list[float]]] = {}
     if reference.detector is not None:
-        result = await anyio.to_thread.run_sync(reference.detector.check, current.columns())
-    performance = live_performance(labelled, thresholds=thresholds)
-    features, prediction = split_columns(result, reference.detector)
+        result, histograms = await anyio.to_thread.run_sync(
+            _test_columns, reference.detector, current.columns()
+        )
+    performance = live_performance(labelled, thresholds=thresholds).model_copy(
+        update={
+            "estimate": estimate_performance(
+                current.probability,
+                accuracy_floor=thresholds.accuracy_floor,
+                min_rows=thresholds.min_labelled,
+                triggers=monitor.policy.estimate_triggers,
+            )
+        }
+    )
+    features, prediction = split_columns(result, reference.detector, histograms)
     return Findings(
         model_name=reference.model_name,
         model_version=reference.version,
@@ -178,7 +197,14 @@ async def measure(
         verdict=decide_verdict(result, performance),
         drifted_columns=list(result.drifted_columns) if result else [],
         problem=reference.problem,
+        data_extracted_at=reference.data_extracted_at,
     )
+
+
+def _test_columns(
+    detector: DriftDetector, columns: dict[str, np.ndarray]
+) -> tuple[DriftResult, dict[str, dict[str, list[float]]]]:
+    return detector.check(columns), detector.histograms(columns)
 
 
 def _without_model(
@@ -201,8 +227,19 @@ def _without_model(
 
 
 def decide_verdict(result: DriftResult | None, performance: LivePerformance) -> Verdict:
-    """Degraded outranks drift; no reference means the inputs could not be judged."""
-    if performance.status == "degraded":
+    """Degraded outranks drift; no reference means the inputs could not be judged.
+
+    An estimate below the floor counts as degraded when it may trigger and the labels in the
+    window are too few to say otherwise (measured accuracy beats an estimate).
+    """
+    estimate = performance.estimate
+    estimated_low = (
+        estimate is not None
+        and estimate.triggers
+        and estimate.status == "degraded"
+        and performance.status == "insufficient_data"
+    )
+    if performance.status == "degraded" or estimated_low:
         return "degraded"
     if result is None:
         return "insufficient_data"
@@ -210,23 +247,33 @@ def decide_verdict(result: DriftResult | None, performance: LivePerformance) -> 
 
 
 def split_columns(
-    result: DriftResult | None, detector: DriftDetector | None
+    result: DriftResult | None,
+    detector: DriftDetector | None,
+    histograms: dict[str, dict[str, list[float]]] | None = None,
 ) -> tuple[dict[str, ColumnStatistics], ColumnStatistics | None]:
     """Per-feature statistics and the prediction column's, with the effect threshold named."""
     if result is None or detector is None:
         return {}, None
-    stats = {column.name: _column_statistics(column, detector) for column in result.columns}
+    drawn = histograms or {}
+    stats = {
+        column.name: _column_statistics(column, detector, drawn.get(column.name))
+        for column in result.columns
+    }
     prediction = stats.pop(PREDICTION_COLUMN, None)
     return stats, prediction
 
 
-def _column_statistics(column: ColumnDrift, detector: DriftDetector) -> ColumnStatistics:
+def _column_statistics(
+    column: ColumnDrift, detector: DriftDetector, histogram: dict[str, list[float]] | None
+) -> ColumnStatistics:
     threshold = (
         detector.thresholds.effect_threshold
         if column.kind == "numeric"
         else detector.thresholds.psi_threshold
     )
-    return ColumnStatistics.model_validate(column.to_dict() | {"effect_threshold": threshold})
+    return ColumnStatistics.model_validate(
+        column.to_dict() | {"effect_threshold": threshold, "histogram": histogram}
+    )
 
 
 async def act_and_record(
@@ -253,12 +300,29 @@ async def act_and_record(
             action = "cooldown"
             details["cooldown_remaining_s"] = round(monitor.policy.cooldown_s - age, 3)
         else:
-            details["reason"] = training_reason(findings)
-            answer = await monitor.training.request_job(reason=details["reason"])
-            action = answer.action
-            details["training"] = answer.to_dict()
+            action = await _ask_for_training(monitor, findings, details)
         stored = await drift_reports.insert_report(conn, _record(findings, action, details))
     return to_schema(stored)
+
+
+async def _ask_for_training(
+    monitor: DriftMonitor, findings: Findings, details: dict[str, Any]
+) -> Action:
+    """Ask training for a model when new labels can change it; else say what is awaited."""
+    supply = await label_supply(
+        monitor.pool,
+        production_snapshot=findings.data_extracted_at,
+        min_new_labels=monitor.policy.min_new_labels,
+    )
+    details["labels"] = supply.model_dump(mode="json")
+    if not supply.enough:
+        details["withheld"] = withheld_reason(supply)
+        details["reason"] = training_reason(findings)
+        return "awaiting_labels"
+    details["reason"] = training_reason(findings)
+    answer = await monitor.training.request_job(reason=details["reason"])
+    details["training"] = answer.to_dict()
+    return answer.action
 
 
 def training_reason(findings: Findings) -> str:
@@ -272,11 +336,16 @@ def training_reason(findings: Findings) -> str:
                 f"drift on {column.name} ({column.test} p={column.p_value:.3g}, "
                 f"{column.effect_metric} {effect} > {column.effect_threshold:g})"
             )
-    performance = findings.performance
+    performance, estimate = findings.performance, findings.performance.estimate
     if performance.status == "degraded" and performance.accuracy is not None:
         parts.append(
             f"live accuracy {performance.accuracy:.3f} < {performance.accuracy_floor:g} "
             f"on {performance.labelled} labelled predictions"
+        )
+    elif estimate is not None and estimate.status == "degraded" and estimate.accuracy is not None:
+        parts.append(
+            f"estimated accuracy {estimate.accuracy:.3f} < {estimate.accuracy_floor:g} "
+            f"over {estimate.rows} predictions (no labels yet)"
         )
     subject = f"drift check of {findings.model_name} version {findings.model_version}"
     return f"{subject}: {'; '.join(parts)}"
@@ -320,5 +389,6 @@ def to_schema(stored: drift_reports.StoredDriftReport) -> DriftReport:
             "performance": report.performance,
             "action": report.action,
             "details": report.details,
+            "labels": report.details.get("labels"),
         }
     )

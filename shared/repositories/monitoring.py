@@ -159,3 +159,38 @@ def _decode(raw: bytes, types: tuple[str, ...]) -> np.ndarray:
 
 def _timestamp(microseconds: int) -> datetime:
     return _POSTGRES_EPOCH + timedelta(microseconds=microseconds)
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedJob:
+    """The newest training job that ran to the end: was it promoted, and on what data."""
+
+    id: str
+    promoted: bool
+    decision: str | None
+    data_extracted_at: datetime | None
+
+
+async def count_labels_since(pool: asyncpg.Pool, since: datetime | None) -> int:
+    """Labelled rows ingested after `since` (all of them when None); feedback rows included."""
+    if since is None:
+        return int(await pool.fetchval("SELECT count(*) FROM features"))
+    return int(await pool.fetchval("SELECT count(*) FROM features WHERE ingested_at > $1", since))
+
+
+async def last_finished_job(pool: asyncpg.Pool) -> FinishedJob | None:
+    """The training job that succeeded most recently (its gate decision included)."""
+    record = await pool.fetchrow(
+        "SELECT id, promoted, decision, metrics -> 'data' ->> 'extracted_at' AS extracted_at "
+        "FROM training_jobs WHERE status = 'succeeded' "
+        "ORDER BY finished_at DESC NULLS LAST LIMIT 1"
+    )
+    if record is None:
+        return None
+    extracted = record["extracted_at"]
+    return FinishedJob(
+        id=str(record["id"]),
+        promoted=bool(record["promoted"]),
+        decision=record["decision"],
+        data_extracted_at=datetime.fromisoformat(extracted) if extracted else None,
+    )

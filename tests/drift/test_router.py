@@ -27,6 +27,8 @@ def drift_settings(
         "mlflow_tracking_uri": mlflow_uri,
         "model_name": model_name,
         "training_url": f"http://127.0.0.1:{free_port()}",
+        # The request path is under test here; the new-label rule has tests of its own.
+        "drift_min_new_labels": 0,
     }
     return DriftSettings(**(values | overrides))
 

@@ -56,6 +56,21 @@ async def _wait_for_rows(dsn: str, since: datetime, count: int) -> None:
         await conn.close()
 
 
+def _label(client: httpx.Client, headers: dict[str, str], *, seed: int, rows: int) -> None:
+    """Ingest labelled customers, as feedback or a data load would."""
+    frame = synthetic.generate_customers(rows, seed=seed)
+    body = {
+        "rows": [
+            {"idade": int(age), "renda_anual": float(renda), "comprou_produto": bool(bought)}
+            for age, renda, bought in zip(
+                frame["idade"], frame["renda_anual"], frame["comprou_produto"], strict=True
+            )
+        ]
+    }
+    answer = client.post("/v1/features", json=body, headers=headers)
+    assert answer.status_code == 200, answer.text
+
+
 def _check(client: httpx.Client, headers: dict[str, str], since: datetime) -> dict[str, Any]:
     answer = client.post(
         "/v1/drift/checks", json={"window": {"since": since.isoformat()}}, headers=headers
@@ -92,6 +107,8 @@ def test_drift_is_found_acted_on_once(running_stack: RunningStack) -> None:
         asyncio.run(_wait_for_rows(running_stack.database_dsn, calm_since, BATCH))
         calm = _check(client, headers, calm_since)
 
+        # Retraining is asked for only when labels newer than the production model's data exist.
+        _label(client, headers, seed=503, rows=300)
         shifted_since = datetime.now(UTC)
         _serve(client, headers, seed=502, income=2.0)
         asyncio.run(_wait_for_rows(running_stack.database_dsn, shifted_since, BATCH))
@@ -108,6 +125,7 @@ def test_drift_is_found_acted_on_once(running_stack: RunningStack) -> None:
     drifted = [name for name, column in drift["features"].items() if column["drifted"]]
     assert drifted == ["renda_anual"]
     assert drift["action"] == "training_requested"
+    assert drift["labels"]["enough"] and drift["labels"]["new_labels"] >= 300
     assert job["requested_by"] == "drift" and "drift on renda_anual" in job["reason"]
 
     assert (again["verdict"], again["action"]) == ("drift", "cooldown")
