@@ -15,7 +15,7 @@ import asyncpg
 import httpx
 
 from services.training.config import TrainingSettings
-from services.training.experiments import notifications
+from services.training.experiments import metrics, notifications
 from services.training.experiments import results as experiment_results
 from services.training.promotion.production import notify_inference
 from services.training.promotion.service import promote_version
@@ -164,6 +164,7 @@ async def read_results(*, pool: asyncpg.Pool, settings: TrainingSettings) -> Exp
             error_type="no_experiment",
         )
     results = await results_for(pool=pool, settings=settings, experiment=row)
+    metrics.observe(results)
     notifications.announce(results)
     return results
 
