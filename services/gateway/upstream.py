@@ -102,10 +102,6 @@ class Upstream:
         self.parse(answer, model)
         return Response(answer.content, status_code=status_code, media_type="application/json")
 
-    async def json(self, method: str, path: str, model: type[ModelT], **kwargs: Any) -> ModelT:
-        """Call and validate the answer against `model`."""
-        return self.parse(await self.call(method, path, **kwargs), model)
-
     def parse(self, response: httpx.Response, model: type[ModelT]) -> ModelT:
         """Validate an upstream answer; a malformed one is a 502."""
         try:

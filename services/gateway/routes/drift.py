@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Response
 
 from services.gateway.config import GatewaySettings
 from services.gateway.dependencies import ADMIN_LIMIT, AdminCaller, DriftDep
@@ -59,8 +59,8 @@ def build_router(settings: GatewaySettings) -> APIRouter:
         caller: AdminCaller,
         drift: DriftDep,
         body: Annotated[DriftCheckRequest | None, Body()] = None,
-    ) -> DriftReport:
-        return await drift.json(
+    ) -> Response:
+        return await drift.relay(
             "POST",
             "/v1/drift/checks",
             DriftReport,
@@ -84,8 +84,8 @@ def build_router(settings: GatewaySettings) -> APIRouter:
         caller: AdminCaller,
         drift: DriftDep,
         limit: Annotated[int, Query(ge=1, le=200, description="How many reports")] = 20,
-    ) -> DriftReportList:
-        return await drift.json(
+    ) -> Response:
+        return await drift.relay(
             "GET", "/v1/drift/reports", DriftReportList, params={"limit": limit}
         )
 

@@ -1,6 +1,6 @@
 """A/B test and shadow deployment routes (admin), forwarded to the training service."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from services.gateway.config import GatewaySettings
 from services.gateway.dependencies import ADMIN_LIMIT, AdminCaller, Principal, TrainingDep
@@ -45,11 +45,12 @@ def build_router(settings: GatewaySettings) -> APIRouter:
         body: StartExperimentRequest,
         caller: AdminCaller,
         training: TrainingDep,
-    ) -> ExperimentView:
-        return await training.json(
+    ) -> Response:
+        return await training.relay(
             "PUT",
             PATH,
             ExperimentView,
+            status_code=201,
             content=body.model_dump_json(exclude_none=True),
             headers=_headers(caller),
         )
@@ -67,8 +68,8 @@ def build_router(settings: GatewaySettings) -> APIRouter:
         "404 when no experiment ever ran. Needs scope `admin`.",
         responses=responses(401, 403, 404, *_UPSTREAM),
     )
-    async def results(caller: AdminCaller, training: TrainingDep) -> ExperimentResults:
-        return await training.json("GET", PATH, ExperimentResults, headers=_headers(caller))
+    async def results(caller: AdminCaller, training: TrainingDep) -> Response:
+        return await training.relay("GET", PATH, ExperimentResults, headers=_headers(caller))
 
     @router.delete(
         PATH,
@@ -79,8 +80,8 @@ def build_router(settings: GatewaySettings) -> APIRouter:
         "results stay readable with GET. 404 when none is running. Needs scope `admin`.",
         responses=responses(401, 403, 404, *_UPSTREAM),
     )
-    async def stop(caller: AdminCaller, training: TrainingDep) -> ExperimentView:
-        return await training.json("DELETE", PATH, ExperimentView, headers=_headers(caller))
+    async def stop(caller: AdminCaller, training: TrainingDep) -> Response:
+        return await training.relay("DELETE", PATH, ExperimentView, headers=_headers(caller))
 
     @router.post(
         f"{PATH}/promote",
@@ -97,8 +98,8 @@ def build_router(settings: GatewaySettings) -> APIRouter:
         body: PromoteChallengerRequest,
         caller: AdminCaller,
         training: TrainingDep,
-    ) -> PromoteChallengerResponse:
-        return await training.json(
+    ) -> Response:
+        return await training.relay(
             "POST",
             f"{PATH}/promote",
             PromoteChallengerResponse,

@@ -1,6 +1,6 @@
 """Outcome reporting, forwarded to the inference service."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from services.gateway.config import GatewaySettings
 from services.gateway.dependencies import PREDICT_LIMITS, InferenceDep, PredictCaller
@@ -29,11 +29,12 @@ def build_router(settings: GatewaySettings) -> APIRouter:
         body: FeedbackRequest,
         caller: PredictCaller,
         inference: InferenceDep,
-    ) -> FeedbackReceipt:
-        return await inference.json(
+    ) -> Response:
+        return await inference.relay(
             "POST",
             "/v1/feedback",
             FeedbackReceipt,
+            status_code=202,
             content=body.model_dump_json(),
             headers={"X-Subject": caller.pseudonym, "Content-Type": "application/json"},
         )

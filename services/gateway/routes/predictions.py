@@ -151,7 +151,7 @@ def build_router(settings: GatewaySettings) -> APIRouter:
         responses=responses(401, 403, 429, 502, 503, 504),
         dependencies=[CALLER_PREDICT_LIMIT],
     )
-    async def models(caller: PredictCaller, inference: InferenceDep) -> ModelsResponse:
-        return await inference.json("GET", "/v1/models", ModelsResponse)
+    async def models(caller: PredictCaller, inference: InferenceDep) -> Response:
+        return await inference.relay("GET", "/v1/models", ModelsResponse)
 
     return router

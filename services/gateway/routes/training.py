@@ -70,10 +70,6 @@ async def _limited(request: Request, max_bytes: int) -> AsyncIterator[bytes]:
         yield chunk
 
 
-def _relay(answer: Any, status_code: int = 200) -> Response:
-    return Response(answer.content, status_code=status_code, media_type="application/json")
-
-
 def _ingest_routes(router: APIRouter, settings: GatewaySettings) -> None:
     @router.post(
         "/v1/features",
@@ -93,9 +89,12 @@ def _ingest_routes(router: APIRouter, settings: GatewaySettings) -> None:
         caller: AdminCaller,
         training: TrainingDep,
     ) -> Response:
-        answer = await training.call("POST", "/v1/features", json=body.model_dump(mode="json"))
-        training.parse(answer, IngestReport)
-        return _relay(answer)
+        return await training.relay(
+            "POST",
+            "/v1/features",
+            IngestReport,
+            json=body.model_dump(mode="json"),
+        )
 
     @router.post(
         "/v1/features/csv",
@@ -125,14 +124,13 @@ def _ingest_routes(router: APIRouter, settings: GatewaySettings) -> None:
     )
     async def ingest_csv(request: Request, caller: AdminCaller, training: TrainingDep) -> Response:
         content_type = _check_csv_headers(request, settings.max_csv_bytes)
-        answer = await training.call(
+        return await training.relay(
             "POST",
             "/v1/features/csv",
+            IngestReport,
             content=_limited(request, settings.max_csv_bytes),
             headers={"Content-Type": content_type},
         )
-        training.parse(answer, IngestReport)
-        return _relay(answer)
 
 
 def _job_routes(router: APIRouter) -> None:
@@ -159,11 +157,15 @@ def _job_routes(router: APIRouter) -> None:
         job = TrainingJobRequest(
             **(body or NewTrainingJob()).model_dump(), requested_by=caller.subject
         )
-        answer = await training.call(
-            "POST", "/v1/training/jobs", content=job.model_dump_json(), headers=_JSON
+        relayed = await training.relay(
+            "POST",
+            "/v1/training/jobs",
+            TrainingJobAccepted,
+            status_code=202,
+            content=job.model_dump_json(),
+            headers=_JSON,
         )
-        accepted = training.parse(answer, TrainingJobAccepted)
-        relayed = _relay(answer, 202)
+        accepted = TrainingJobAccepted.model_validate_json(bytes(relayed.body))
         relayed.headers["Location"] = f"/v1/training/jobs/{accepted.job_id}"
         return relayed
 
@@ -181,9 +183,12 @@ def _job_routes(router: APIRouter) -> None:
         training: TrainingDep,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
     ) -> Response:
-        answer = await training.call("GET", "/v1/training/jobs", params={"limit": limit})
-        training.parse(answer, TrainingJobList)
-        return _relay(answer)
+        return await training.relay(
+            "GET",
+            "/v1/training/jobs",
+            TrainingJobList,
+            params={"limit": limit},
+        )
 
     @router.get(
         "/v1/training/jobs/{job_id}",
@@ -201,9 +206,11 @@ def _job_routes(router: APIRouter) -> None:
         caller: AdminCaller,
         training: TrainingDep,
     ) -> Response:
-        answer = await training.call("GET", f"/v1/training/jobs/{job_id}")
-        training.parse(answer, TrainingJob)
-        return _relay(answer)
+        return await training.relay(
+            "GET",
+            f"/v1/training/jobs/{job_id}",
+            TrainingJob,
+        )
 
 
 def _retrain_routes(router: APIRouter) -> None:
@@ -227,14 +234,13 @@ def _retrain_routes(router: APIRouter) -> None:
         body: ShouldRetrainRequest | None = None,
     ) -> Response:
         check = body or ShouldRetrainRequest()
-        answer = await training.call(
+        return await training.relay(
             "POST",
             "/v1/training/should-retrain",
+            ShouldRetrainResponse,
             content=check.model_dump_json(exclude_unset=True),
             headers=_JSON,
         )
-        training.parse(answer, ShouldRetrainResponse)
-        return _relay(answer)
 
 
 def _model_routes(router: APIRouter) -> None:
@@ -261,14 +267,13 @@ def _model_routes(router: APIRouter) -> None:
         command = InternalPromoteRequest(
             **(body or PromoteRequest()).model_dump(), actor=caller.subject
         )
-        answer = await training.call(
+        return await training.relay(
             "POST",
             f"/v1/models/{version}/promote",
+            PromotionResponse,
             content=command.model_dump_json(),
             headers=_JSON,
         )
-        training.parse(answer, PromotionResponse)
-        return _relay(answer)
 
     @router.post(
         "/v1/models/rollback",
@@ -288,11 +293,13 @@ def _model_routes(router: APIRouter) -> None:
         command = InternalRollbackRequest(
             **(body or RollbackRequest()).model_dump(), actor=caller.subject
         )
-        answer = await training.call(
-            "POST", "/v1/models/rollback", content=command.model_dump_json(), headers=_JSON
+        return await training.relay(
+            "POST",
+            "/v1/models/rollback",
+            PromotionResponse,
+            content=command.model_dump_json(),
+            headers=_JSON,
         )
-        training.parse(answer, PromotionResponse)
-        return _relay(answer)
 
 
 _JSON = {"Content-Type": "application/json"}
