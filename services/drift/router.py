@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi.responses import HTMLResponse
 
-from services.drift import service
+from services.drift import pages, service
 from services.drift.dependencies import MonitorDep
 from shared.errors import responses
 from shared.schemas_drift import DriftCheckRequest, DriftReport, DriftReportList
@@ -36,3 +37,41 @@ async def list_reports(
     monitor: MonitorDep, limit: Annotated[int, Query(ge=1, le=200)] = 20
 ) -> DriftReportList:
     return await service.list_reports(monitor=monitor, limit=limit)
+
+
+ReportId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Drift report id")]
+
+
+def wants_html(request: Request) -> bool:
+    """True when the caller asks for a page (a browser's Accept), not JSON."""
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and "application/json" not in accept
+
+
+# Declared before the JSON route: `{report_id}` would otherwise match "7.html" and fail as 422.
+@router.get(
+    "/v1/drift/reports/{report_id}.html",
+    summary="One drift report as a page",
+    description="A self-contained HTML page (no network needed): per column the reference and "
+    "current distributions overlaid, KS p-value and effect size against their thresholds, the "
+    "verdict and the action, and live and estimated accuracy over the model's recent checks.",
+    response_class=HTMLResponse,
+    responses=responses(404, 422),
+)
+async def report_page(report_id: ReportId, monitor: MonitorDep) -> HTMLResponse:
+    return HTMLResponse(await pages.report_html(monitor=monitor, report_id=report_id))
+
+
+@router.get(
+    "/v1/drift/reports/{report_id}",
+    summary="One drift report",
+    description="The stored report; with `Accept: text/html` its page instead.",
+    response_model=DriftReport,
+    responses=responses(404, 422),
+)
+async def get_report(
+    report_id: ReportId, monitor: MonitorDep, request: Request
+) -> DriftReport | HTMLResponse:
+    if wants_html(request):
+        return HTMLResponse(await pages.report_html(monitor=monitor, report_id=report_id))
+    return await pages.get_report(monitor=monitor, report_id=report_id)

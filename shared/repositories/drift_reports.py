@@ -105,3 +105,22 @@ async def model_lock(pool: asyncpg.Pool, *, model_name: str) -> AsyncIterator[Co
             "SELECT pg_advisory_xact_lock($1, hashtext($2))", _LOCK_CLASS, model_name
         )
         yield conn
+
+
+async def get_report(pool: asyncpg.Pool, report_id: int) -> StoredDriftReport | None:
+    """One report by id, or None."""
+    record = await pool.fetchrow(f"{_SELECT} WHERE id = $1", report_id)
+    return None if record is None else _stored(record)
+
+
+async def reports_up_to(
+    pool: asyncpg.Pool, *, model_name: str, last_id: int, limit: int
+) -> list[StoredDriftReport]:
+    """The reports of a model up to and including `last_id`, newest first (its history)."""
+    records = await pool.fetch(
+        f"{_SELECT} WHERE model_name = $1 AND id <= $2 ORDER BY id DESC LIMIT $3",
+        model_name,
+        last_id,
+        limit,
+    )
+    return [_stored(record) for record in records]
