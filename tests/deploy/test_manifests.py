@@ -382,16 +382,28 @@ def test_only_the_gateway_is_reachable_from_outside(variant: str) -> None:
 # --- docker-compose and cross-file consistency ----------------------------------------
 
 
+def documented_settings() -> set[str]:
+    """Variables named in the README's configuration table (new settings are documented there)."""
+    table = (REPO / "README.md").read_text().split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    return {name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row.split("|")[1])}
+
+
 def test_compose_publishes_only_the_gateway_and_requires_secrets() -> None:
     services = compose_services()
-    assert {name for name, s in services.items() if s.get("ports")} == {"gateway", "mlflow"}
-    assert all(p.startswith("127.0.0.1:") for p in services["mlflow"]["ports"])
+    published = {name for name, s in services.items() if s.get("ports")}
+    # Operator UIs (MLflow, Prometheus, Grafana, Jaeger) only on the host's loopback.
+    on_loopback = {"mlflow", "prometheus", "grafana", "jaeger"}
+    assert published == {"gateway"} | on_loopback
+    assert all(p.startswith("127.0.0.1:") for n in on_loopback for p in services[n]["ports"])
     for key in ("JWT_SECRET", "ADMIN_PASSWORD", "DATABASE_URL"):
         assert re.search(r"\$\{[A-Z_]+:\?", services["gateway"]["environment"][key]), key
+    documented = documented_settings()
+    assert {"DRIFT_CHECK_INTERVAL_S", "NOTIFY_WEBHOOK_URL"} <= documented
     for name, service in services.items():
         env = set(service.get("environment", {}))
         if service["image"].startswith("ml-pipeline/"):
-            allowed = MLFLOW_SERVER_ENV if name == "mlflow" else CONTRACT_ENV
+            allowed = MLFLOW_SERVER_ENV if name == "mlflow" else CONTRACT_ENV | documented
             assert env <= allowed, (name, env - allowed)
         assert service["deploy"]["resources"]["limits"].keys() >= {"cpus", "memory"}, name
 
