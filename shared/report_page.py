@@ -110,7 +110,7 @@ class _Frame:
             f'<line x1="{self.left}" y1="{self.top}" x2="{self.left}" y2="{bottom}" '
             'stroke="#8a93a3"/>',
         ]
-        for step in range(y_ticks + 1):
+        for step in range(y_ticks + 1 if y_ticks else 0):
             value = self.y0 + (self.y1 - self.y0) * step / y_ticks
             y = self.py(value)
             parts.append(
@@ -245,9 +245,12 @@ def interval_chart(
     pad = (max(span) - min(span)) * 0.15 or 0.01
     frame = _Frame((min(span) - pad, max(span) + pad), (0.0, 1.0))
     mid = frame.py(0.5)
-    ticks = [(v, f"{v:+.4f}") for v in (min(span) - pad, 0.0, max(span) + pad)]
+    ticks = [(v, f"{v:+.4f}") for v in (min(span) - pad * 0.5, 0.0, max(span) + pad * 0.5)]
     parts = [frame.axes(ticks, y_ticks=0)]
-    for value, label, colour in ((0.0, "no change", "#8a93a3"), (margin, "minimum", "#b3412f")):
+    marks = [(0.0, "no change", "#8a93a3"), (margin, "minimum", "#b3412f")]
+    if margin == 0:
+        marks = [(0.0, "no change = minimum", "#b3412f")]
+    for value, label, colour in marks:
         x = frame.px(value)
         parts.append(
             f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{frame.top}" y2="{frame.py(0):.1f}" '

@@ -4,6 +4,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import HTMLResponse
 
 from services.training.dependencies import PoolDep, RunnerDep, SettingsDep
 from services.training.jobs import retrain, service
@@ -33,6 +34,19 @@ async def list_jobs(
     pool: PoolDep, limit: Annotated[int, Query(ge=1, le=100)] = 20
 ) -> TrainingJobList:
     return TrainingJobList(jobs=await service.recent_jobs(pool=pool, limit=limit))
+
+
+# Declared before the JSON route: `{job_id}` would otherwise match "<id>.html" and fail as 422.
+@router.get(
+    "/v1/training/jobs/{job_id}.html",
+    summary="One training job as a page",
+    description="A self-contained HTML page: cross-validation per candidate, holdout metrics "
+    "against production with the interval of the improvement, the calibration curve and "
+    "fairness per age band.",
+    response_class=HTMLResponse,
+)
+async def get_job_page(job_id: UUID, pool: PoolDep) -> HTMLResponse:
+    return HTMLResponse(await service.get_job_html(pool=pool, job_id=job_id))
 
 
 @router.get("/v1/training/jobs/{job_id}", summary="One training job")

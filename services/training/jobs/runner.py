@@ -24,7 +24,9 @@ import pandas as pd
 
 from services.training.config import TrainingSettings
 from services.training.errors import PromotionRefused, TrainingInProgress
-from services.training.jobs import metrics
+from services.training.jobs import metrics, report_page
+from services.training.jobs.service import job_view
+from services.training.modeling import tracking
 from services.training.modeling.candidates import finite_metrics
 from services.training.modeling.pipeline import (
     DataQualityFailed,
@@ -239,16 +241,35 @@ class TrainingJobRunner:
         )
         outcome = await anyio.to_thread.run_sync(train, abandon_on_cancel=True)
         promoted, decision = await self._maybe_promote(job_id, outcome, request)
+        gate = self.settings.gate_config()
         await training_jobs.finish_job(
             self.pool,
             job_id,
             status="succeeded",
-            metrics=outcome_metrics(outcome, origin),
+            metrics=outcome_metrics(outcome, origin)
+            | {
+                "gate": {
+                    "min_improvement": gate.min_improvement,
+                    "accuracy_floor": gate.accuracy_floor,
+                }
+            },
             mlflow_run_id=outcome.run_id,
             model_version=outcome.version,
             promoted=promoted,
             decision=decision,
         )
+        await self._log_page(job_id, outcome.run_id)
+
+    async def _log_page(self, job_id: UUID, run_id: str) -> None:
+        """Attach the finished job's page to its MLflow run; a failure costs only the page."""
+        row = await training_jobs.get_job(self.pool, job_id)
+        if row is None:
+            return
+        try:
+            page = report_page.render(job_view(row))
+            await anyio.to_thread.run_sync(tracking.log_report_page, run_id, page)
+        except Exception:  # the job is done and stored; the page is a convenience copy
+            logger.warning("report page not logged", extra={"job_id": str(job_id)}, exc_info=True)
 
     async def _maybe_promote(
         self, job_id: UUID, outcome: TrainingOutcome, request: TrainingJobRequest

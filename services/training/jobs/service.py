@@ -5,6 +5,7 @@ from uuid import UUID
 import asyncpg
 
 from services.training.errors import JobNotFound
+from services.training.jobs import report_page
 from shared.repositories import training_jobs
 from shared.schemas_training import TrainingJob
 
@@ -26,3 +27,8 @@ async def get_job(*, pool: asyncpg.Pool, job_id: UUID) -> TrainingJob:
 async def recent_jobs(*, pool: asyncpg.Pool, limit: int) -> list[TrainingJob]:
     """The latest jobs, newest first."""
     return [job_view(row) for row in await training_jobs.list_jobs(pool, limit=limit)]
+
+
+async def get_job_html(*, pool: asyncpg.Pool, job_id: UUID) -> str:
+    """One job's self-contained page, or JobNotFound."""
+    return report_page.render(await get_job(pool=pool, job_id=job_id))
