@@ -4,11 +4,12 @@ The age and income rules live here: the request models below, the CSV ingest and
 training data-quality check all apply these constants and predicates.
 """
 
+import re
 from typing import Annotated, Any, Final, overload
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 FEATURES: Final = ("idade", "renda_anual")
 LABEL: Final = "comprou_produto"
@@ -73,6 +74,24 @@ RendaAnual = Annotated[
         examples=[85000.0],
     ),
 ]
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable_text(value: str) -> str:
+    """Refuse control characters and unpaired surrogates (Postgres refuses U+0000 outright)."""
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode (no unpaired surrogates)") from None
+    return value
+
+
+# Free text that is stored or logged: a customer id, a reason, an actor, a username.
+Text = Annotated[str, AfterValidator(printable_text)]
 
 
 class CustomerFeatures(BaseModel):

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.contract import CustomerFeatures
+from shared.contract import CustomerFeatures, Text
 
 MAX_BATCH_INSTANCES: Final = 1000
 
@@ -22,7 +22,7 @@ class PredictRequest(CustomerFeatures):
     )
 
     customer_id: Annotated[
-        str | None,
+        Text | None,
         Field(
             default=None,
             min_length=1,

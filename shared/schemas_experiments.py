@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.json_schema import JsonDict
 
+from shared.contract import Text
 from shared.schemas import Variant
 
 ExperimentMode = Literal["ab", "shadow"]
@@ -44,7 +45,7 @@ class StartExperimentRequest(BaseModel):
         description="`ab` splits customers between the models; `shadow` has the challenger "
         "score every request after production has answered, and never answer",
     )
-    reason: str | None = Field(default=None, max_length=500, description="Why, for the record")
+    reason: Text | None = Field(default=None, max_length=500, description="Why, for the record")
 
     @field_validator("challenger_version", mode="before")
     @classmethod
@@ -220,7 +221,7 @@ class PromoteChallengerRequest(BaseModel):
         json_schema_extra={"examples": [{"reason": "won the A/B test", "force": False}]},
     )
 
-    reason: str | None = Field(default=None, max_length=500)
+    reason: Text | None = Field(default=None, max_length=500)
     force: bool = Field(
         default=False,
         description="Promote even when the results do not recommend it",

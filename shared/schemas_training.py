@@ -13,7 +13,7 @@ from pydantic import (
     model_validator,
 )
 
-from shared.contract import Idade, RendaAnual, parse_label
+from shared.contract import Idade, RendaAnual, Text, parse_label
 
 MAX_JSON_ROWS: Final = 10_000
 MAX_LISTED_REJECTIONS: Final = 1_000
@@ -147,7 +147,7 @@ class NewTrainingJob(BaseModel):
         json_schema_extra={"examples": [{"reason": "monthly retrain"}]},
     )
 
-    reason: str | None = Field(default=None, max_length=500, description="Why train now")
+    reason: Text | None = Field(default=None, max_length=500, description="Why train now")
     since: datetime | None = Field(default=None, description="Use rows observed at or after this")
     until: datetime | None = Field(default=None, description="Use rows observed before this")
 
@@ -161,7 +161,7 @@ class NewTrainingJob(BaseModel):
 class TrainingJobRequest(NewTrainingJob):
     """The internal form: who asked is recorded with the job."""
 
-    requested_by: str | None = Field(default=None, max_length=128)
+    requested_by: Text | None = Field(default=None, max_length=128)
 
 
 class TrainingJobAccepted(BaseModel):
@@ -239,11 +239,11 @@ class PromoteRequest(BaseModel):
     force: bool = Field(
         default=False, description="Skip the gate; recorded in the audit trail with the reason"
     )
-    reason: str | None = Field(default=None, max_length=500)
+    reason: Text | None = Field(default=None, max_length=500)
 
 
 class InternalPromoteRequest(PromoteRequest):
-    actor: str | None = Field(default=None, max_length=128)
+    actor: Text | None = Field(default=None, max_length=128)
 
 
 class RollbackRequest(BaseModel):
@@ -251,11 +251,11 @@ class RollbackRequest(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"reason": "complaints about v4"}]}
     )
 
-    reason: str | None = Field(default=None, max_length=500)
+    reason: Text | None = Field(default=None, max_length=500)
 
 
 class InternalRollbackRequest(RollbackRequest):
-    actor: str | None = Field(default=None, max_length=128)
+    actor: Text | None = Field(default=None, max_length=128)
 
 
 class PromotionResponse(BaseModel):

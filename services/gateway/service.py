@@ -7,6 +7,7 @@ import asyncpg
 
 from services.gateway.passwords import hash_password, verify_password
 from shared.auth import TokenCodec
+from shared.contract import printable_text
 from shared.errors import Unauthorized
 from shared.repositories import users
 
@@ -19,6 +20,12 @@ async def issue_token(
     *, pool: asyncpg.Pool, tokens: TokenCodec, username: str, password: str, scopes: list[str]
 ) -> tuple[str, list[str]]:
     """Check credentials; return a token for the granted scopes."""
+    try:
+        printable_text(username)
+    except ValueError:  # no such user can exist; say no more than for a wrong password
+        raise Unauthorized(
+            "incorrect username or password", error_type="invalid_credentials"
+        ) from None
     user = await users.get_user(pool, username)
     valid = await verify_password(user.password_hash if user else None, password)
     if not user or not valid or user.disabled:

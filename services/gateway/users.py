@@ -11,6 +11,7 @@ import sys
 from services.gateway.passwords import hash_password
 from services.gateway.service import ALL_SCOPES
 from shared.config import BaseServiceSettings
+from shared.contract import printable_text
 from shared.db import create_pool
 from shared.repositories.users import upsert_user
 
@@ -25,9 +26,19 @@ async def _save(dsn: str, username: str, password: str, scopes: list[str]) -> No
         await pool.close()
 
 
+def _username(value: str) -> str:
+    try:
+        printable_text(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"username {exc}") from None
+    if not value.strip():
+        raise argparse.ArgumentTypeError("username must not be blank")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Create or update a gateway user.")
-    parser.add_argument("username")
+    parser.add_argument("username", type=_username)
     parser.add_argument("--scopes", default="predict", help="comma-separated: predict,admin")
     args = parser.parse_args(argv)
     scopes = sorted({s.strip() for s in args.scopes.split(",") if s.strip()})

@@ -50,3 +50,12 @@ def test_bounds_are_inclusive() -> None:
 def test_contract_violations(payload: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         CustomerFeatures.model_validate(payload)
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "tab\there", "esc\x1b", "c1\x85", "lone\ud800"])
+def test_text_refuses_control_characters_and_lone_surrogates(text: str) -> None:
+    from shared.schemas_training import NewTrainingJob
+
+    with pytest.raises(ValidationError):
+        NewTrainingJob.model_validate({"reason": text})
+    assert NewTrainingJob.model_validate({"reason": "monthly ✓ retrain 😀"}).reason
