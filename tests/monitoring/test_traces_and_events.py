@@ -12,14 +12,19 @@ from tests.monitoring.receivers import Span, spans, webhook_messages
 pytestmark = pytest.mark.e2e
 
 
-def _trace_of(stack: MonitoredStack, service: str, name: str) -> list[Span]:
-    """All spans of the newest trace that holds a span `name` from `service`."""
-    stack.collector.wait_for(
-        lambda: any(s.service == service and s.name == name for s in spans(stack.collector))
-    )
-    found = spans(stack.collector)
-    root = [s for s in found if s.service == service and s.name == name][-1]
-    return [s for s in found if s.trace_id == root.trace_id]
+def _trace_of(stack: MonitoredStack, service: str, name: str, *services: str) -> list[Span]:
+    """All spans of the newest trace holding span `name` of `service`, once `services` are in.
+
+    Each process exports on its own schedule: a parent's span often arrives after its children.
+    """
+
+    def newest() -> list[Span]:
+        found = spans(stack.collector)
+        roots = [s for s in found if s.service == service and s.name == name]
+        return [s for s in found if roots and s.trace_id == roots[-1].trace_id]
+
+    stack.collector.wait_for(lambda: {*services, service} <= {s.service for s in newest()})
+    return newest()
 
 
 def _events(stack: MonitoredStack, kind: str) -> list[dict[str, Any]]:
@@ -43,7 +48,7 @@ def test_a_prediction_is_one_trace_from_the_gateway_through_inference(
             headers=headers,
         )
     assert answer.status_code == 200, answer.text
-    trace = _trace_of(monitored_stack, "gateway", "POST /v1/predict")
+    trace = _trace_of(monitored_stack, "gateway", "POST /v1/predict", "inference")
     gateway = next(s for s in trace if s.service == "gateway" and s.name == "POST /v1/predict")
     served = [s for s in trace if s.service == "inference" and s.parent_id == gateway.span_id]
     assert served, trace
@@ -62,7 +67,9 @@ def test_a_promotion_is_one_trace_through_training_and_the_inference_reload(
             headers=headers,
         )
         assert answer.status_code == 200, answer.text
-        trace = _trace_of(monitored_stack, "training", "training.move_production")
+        trace = _trace_of(
+            monitored_stack, "training", "training.move_production", "gateway", "inference"
+        )
         services = {s.service for s in trace}
         assert services == {"gateway", "training", "inference"}, trace
         reload = [s for s in trace if s.service == "inference" and "reload" in s.name]
@@ -153,3 +160,8 @@ def test_a_failed_training_job_is_told_once(monitored_stack: MonitoredStack) -> 
     (failed,) = told()
     assert failed["facts"]["error"] and failed["facts"]["reason"] == "ops test"
     assert failed["facts"]["model"] == monitored_stack.model_name
+    # The job runs after the answer, yet stays in the trace of the request that started it.
+    trace = _trace_of(monitored_stack, "training", "training.job", "gateway")
+    assert any(s.attributes.get("job_id") == job_id for s in trace)
+    started = [s for s in trace if s.service == "gateway" and s.name == "POST /v1/training/jobs"]
+    assert started, [(s.service, s.name) for s in trace]
