@@ -10,7 +10,11 @@ import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from shared.errors import ERROR_RESPONSES
+
+_ERROR_BODY = "#/components/schemas/ErrorBody"
 WIDTH, HEIGHT = 560, 220
 _MARGIN = {"left": 52, "right": 12, "top": 14, "bottom": 34}
 COLOURS = ("#3b6ea8", "#e07b39", "#4c9a5b", "#a0449b")
@@ -306,3 +310,31 @@ def page(*, title: str, subtitle: str, sections: Sequence[str]) -> str:
         + "".join(sections)
         + "</body></html>"
     )
+
+
+def html_response_doc(what: str, *error_codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` for a route answering with one of these pages, and its errors.
+
+    Errors keep the JSON error body: they are declared with explicit JSON content, since a
+    `model` entry would take the route's HTML media type.
+    """
+    errors: dict[int | str, dict[str, Any]] = {
+        code: {
+            "description": ERROR_RESPONSES[code]["description"],
+            "content": {"application/json": {"schema": {"$ref": _ERROR_BODY}}},
+        }
+        for code in error_codes
+    }
+    return errors | {
+        200: {
+            "description": f"{what}: one self-contained HTML page (inline CSS and SVG, no scripts)",
+            "content": {
+                "text/html": {
+                    "schema": {"type": "string"},
+                    "example": '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+                    f"<title>{esc(what)}</title></head><body><svg data-chart=…></svg>"
+                    "</body></html>",
+                }
+            },
+        }
+    }

@@ -154,3 +154,30 @@ def test_drift_routes_are_documented() -> None:
     assert schemas["DriftCheckRequest"]["examples"] and schemas["DriftReport"]["examples"]
     reports = document["paths"]["/v1/drift/reports"]["get"]
     assert reports["summary"] and reports["security"] == [{"OAuth2PasswordBearer": ["admin"]}]
+
+
+async def test_admin_reads_one_report_as_json_or_as_its_page(gateway: Gateway) -> None:
+    headers = await gateway.auth("admin")
+    checked = await gateway.client.post(
+        "/v1/drift/checks", json={"window": {"last_n": 50}, "trigger": False}, headers=headers
+    )
+    report_id = checked.json()["id"]
+
+    one = await gateway.client.get(f"/v1/drift/reports/{report_id}", headers=headers)
+    assert one.status_code == 200 and one.json() == checked.json()
+    page = await gateway.client.get(f"/v1/drift/reports/{report_id}.html", headers=headers)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert f"<title>Drift report {report_id}</title>" in page.text
+    negotiated = await gateway.client.get(
+        f"/v1/drift/reports/{report_id}", headers=headers | {"Accept": "text/html"}
+    )
+    assert negotiated.text == page.text
+
+    missing = await gateway.client.get("/v1/drift/reports/999999999.html", headers=headers)
+    assert missing.status_code == 404
+    assert missing.json()["error"]["type"] == "drift_report_not_found"
+    assert (await gateway.client.get("/v1/drift/reports/0", headers=headers)).status_code == 422
+    for path in (f"/v1/drift/reports/{report_id}", f"/v1/drift/reports/{report_id}.html"):
+        assert (await gateway.client.get(path)).status_code == 401
+        predictor = await gateway.client.get(path, headers=await gateway.auth("predict"))
+        assert predictor.status_code == 403

@@ -173,6 +173,12 @@ async def test_jobs_are_started_followed_and_one_at_a_time(
         missing = await gateway.client.get(f"/v1/training/jobs/{uuid.uuid4()}", headers=admin)
         assert missing.status_code == 404
         assert (await gateway.client.get("/v1/training/jobs/x", headers=admin)).status_code == 422
+        page = await gateway.client.get(f"/v1/training/jobs/{job_id}.html", headers=admin)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert f"<title>Training job {job_id}</title>" in page.text
+        absent = await gateway.client.get(f"/v1/training/jobs/{uuid.uuid4()}.html", headers=admin)
+        assert absent.status_code == 404 and absent.json()["error"]["type"]
+        assert (await gateway.client.get(f"/v1/training/jobs/{job_id}.html")).status_code == 401
 
 
 async def test_promote_and_rollback_record_the_caller(

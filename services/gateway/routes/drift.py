@@ -2,17 +2,28 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response
+import httpx
+from fastapi import APIRouter, Body, Path, Query, Request, Response
+from fastapi.responses import HTMLResponse
 
 from services.gateway.config import GatewaySettings
 from services.gateway.dependencies import ADMIN_LIMIT, AdminCaller, DriftDep
-from shared.errors import responses
+from shared.errors import BadGateway, responses
+from shared.report_page import html_response_doc
 from shared.schemas_drift import DriftCheckRequest, DriftReport, DriftReportList
 
 # A check over a window of a million predictions takes seconds; give it room beyond the
 # default upstream timeout so a slow but healthy check is not cut off as a 504.
 CHECK_TIMEOUT_S = 120.0
 _UPSTREAM = (429, 502, 503, 504)
+ReportId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Drift report id", examples=[42])]
+PAGE_DESCRIPTION = (
+    "One drift report as a page a person reads, self-contained (inline CSS and SVG, nothing "
+    "fetched): per input feature and for the predicted probability, the reference and current "
+    "distributions overlaid, the KS p-value and the effect size against their thresholds; the "
+    "verdict and the action taken (including `awaiting_labels` with the count of new labels); "
+    "live and estimated accuracy over the model's recent checks. Needs scope `admin`."
+)
 
 CHECK_DESCRIPTION = """
 Runs a drift check now on the production model and returns its report (also stored, see
@@ -89,4 +100,45 @@ def build_router(settings: GatewaySettings) -> APIRouter:
             "GET", "/v1/drift/reports", DriftReportList, params={"limit": limit}
         )
 
+    _report_routes(router)
     return router
+
+
+def _page(answer: httpx.Response) -> HTMLResponse:
+    if not answer.headers.get("content-type", "").startswith("text/html"):
+        raise BadGateway(
+            "drift service gave a malformed answer",
+            error_type="upstream_malformed",
+            details={"upstream": "drift"},
+        )
+    return HTMLResponse(answer.content)
+
+
+def _report_routes(router: APIRouter) -> None:
+    # The page route comes first: `{report_id}` would otherwise match "42.html" (then 422).
+    @router.get(
+        "/v1/drift/reports/{report_id}.html",
+        response_class=HTMLResponse,
+        summary="One drift report as a page",
+        description=PAGE_DESCRIPTION,
+        responses=html_response_doc("Drift report", 401, 403, 404, 422, *_UPSTREAM),
+    )
+    async def report_page(report_id: ReportId, caller: AdminCaller, drift: DriftDep) -> Response:
+        return _page(await drift.call("GET", f"/v1/drift/reports/{report_id}.html"))
+
+    @router.get(
+        "/v1/drift/reports/{report_id}",
+        response_model=DriftReport,
+        summary="One drift report",
+        description="One stored drift report by id (see `GET /v1/drift/reports`). With "
+        "`Accept: text/html` (and not `application/json`) the answer is its page, as "
+        "`GET /v1/drift/reports/{report_id}.html` gives it. Needs scope `admin`.",
+        responses=responses(401, 403, 404, 422, *_UPSTREAM),
+    )
+    async def get_report(
+        report_id: ReportId, caller: AdminCaller, drift: DriftDep, request: Request
+    ) -> Response:
+        accept = request.headers.get("accept", "")
+        if "text/html" in accept and "application/json" not in accept:
+            return _page(await drift.call("GET", f"/v1/drift/reports/{report_id}.html"))
+        return await drift.relay("GET", f"/v1/drift/reports/{report_id}", DriftReport)

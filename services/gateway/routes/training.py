@@ -5,10 +5,12 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import HTMLResponse
 
 from services.gateway.config import GatewaySettings
 from services.gateway.dependencies import ADMIN_LIMIT, AdminCaller, TrainingDep
-from shared.errors import ErrorBody, PayloadTooLarge, ServiceError, responses
+from shared.errors import BadGateway, ErrorBody, PayloadTooLarge, ServiceError, responses
+from shared.report_page import html_response_doc
 from shared.schemas_training import (
     MAX_JSON_ROWS,
     IngestReport,
@@ -189,6 +191,29 @@ def _job_routes(router: APIRouter) -> None:
             TrainingJobList,
             params={"limit": limit},
         )
+
+    # The page route comes first: `{job_id}` would otherwise match "<id>.html" (then 422).
+    @router.get(
+        "/v1/training/jobs/{job_id}.html",
+        response_class=HTMLResponse,
+        summary="A training job as a page",
+        description="One training job as a page a person reads, self-contained (inline CSS and "
+        "SVG, nothing fetched): cross-validated metrics per candidate, holdout metrics of the "
+        "candidate against production with the paired bootstrap interval of the improvement "
+        "the gate decided on, the calibration curve (ECE, Brier score) and accuracy and "
+        "positive rates per age band. The same page is logged to the job's MLflow run. "
+        "Needs scope `admin`.",
+        responses=html_response_doc("Training job", 401, 403, 404, 422, 429, 502, 503, 504),
+    )
+    async def get_job_page(job_id: UUID, caller: AdminCaller, training: TrainingDep) -> Response:
+        answer = await training.call("GET", f"/v1/training/jobs/{job_id}.html")
+        if not answer.headers.get("content-type", "").startswith("text/html"):
+            raise BadGateway(
+                "training service gave a malformed answer",
+                error_type="upstream_malformed",
+                details={"upstream": "training"},
+            )
+        return HTMLResponse(answer.content)
 
     @router.get(
         "/v1/training/jobs/{job_id}",

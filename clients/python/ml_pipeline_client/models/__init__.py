@@ -20,6 +20,8 @@ from .drift_report_list import DriftReportList
 from .drift_report_verdict import DriftReportVerdict
 from .error_body import ErrorBody
 from .error_detail import ErrorDetail
+from .estimated_performance import EstimatedPerformance
+from .estimated_performance_status import EstimatedPerformanceStatus
 from .experiment_results import ExperimentResults
 from .experiment_results_primary_metric import ExperimentResultsPrimaryMetric
 from .experiment_results_recommendation import ExperimentResultsRecommendation
@@ -27,11 +29,14 @@ from .experiment_view import ExperimentView
 from .experiment_view_mode import ExperimentViewMode
 from .feedback_receipt import FeedbackReceipt
 from .feedback_request import FeedbackRequest
+from .histogram import Histogram
 from .ingest_report import IngestReport
 from .ingest_report_source import IngestReportSource
 from .ingest_rows_request import IngestRowsRequest
 from .ingest_rows_request_feature_row import IngestRowsRequestFeatureRow
 from .ingest_rows_request_feature_row_comprou_produto_type_1 import IngestRowsRequestFeatureRowComprouProdutoType1
+from .label_supply import LabelSupply
+from .label_supply_snapshot import LabelSupplySnapshot
 from .live_health_live_get_response_live_health_live_get import LiveHealthLiveGetResponseLiveHealthLiveGet
 from .live_performance import LivePerformance
 from .live_performance_status import LivePerformanceStatus
@@ -93,6 +98,8 @@ __all__ = (
     "DriftReportVerdict",
     "ErrorBody",
     "ErrorDetail",
+    "EstimatedPerformance",
+    "EstimatedPerformanceStatus",
     "ExperimentResults",
     "ExperimentResultsPrimaryMetric",
     "ExperimentResultsRecommendation",
@@ -100,11 +107,14 @@ __all__ = (
     "ExperimentViewMode",
     "FeedbackReceipt",
     "FeedbackRequest",
+    "Histogram",
     "IngestReport",
     "IngestReportSource",
     "IngestRowsRequest",
     "IngestRowsRequestFeatureRow",
     "IngestRowsRequestFeatureRowComprouProdutoType1",
+    "LabelSupply",
+    "LabelSupplySnapshot",
     "LiveHealthLiveGetResponseLiveHealthLiveGet",
     "LivePerformance",
     "LivePerformanceStatus",

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,6 +11,10 @@ from ..models.column_statistics_kind import ColumnStatisticsKind
 from ..models.column_statistics_test import ColumnStatisticsTest
 from ..models.column_statistics_verdict import ColumnStatisticsVerdict
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.histogram import Histogram
+
 
 T = TypeVar("T", bound="ColumnStatistics")
 
@@ -36,6 +40,7 @@ class ColumnStatistics:
         verdict (ColumnStatisticsVerdict):
         reference_dropped (int | Unset):  Default: 0.
         current_dropped (int | Unset):  Default: 0.
+        histogram (Histogram | None | Unset): Both distributions binned alike (numeric columns)
     """
 
     name: str
@@ -54,9 +59,12 @@ class ColumnStatistics:
     verdict: ColumnStatisticsVerdict
     reference_dropped: int | Unset = 0
     current_dropped: int | Unset = 0
+    histogram: Histogram | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.histogram import Histogram  # noqa: PLC0415
+
         name = self.name
 
         kind = self.kind.value
@@ -93,6 +101,14 @@ class ColumnStatistics:
 
         current_dropped = self.current_dropped
 
+        histogram: dict[str, Any] | None | Unset
+        if isinstance(self.histogram, Unset):
+            histogram = UNSET
+        elif isinstance(self.histogram, Histogram):
+            histogram = self.histogram.to_dict()
+        else:
+            histogram = self.histogram
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -117,11 +133,15 @@ class ColumnStatistics:
             field_dict["reference_dropped"] = reference_dropped
         if current_dropped is not UNSET:
             field_dict["current_dropped"] = current_dropped
+        if histogram is not UNSET:
+            field_dict["histogram"] = histogram
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.histogram import Histogram  # noqa: PLC0415
+
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -175,6 +195,23 @@ class ColumnStatistics:
 
         current_dropped = d.pop("current_dropped", UNSET)
 
+        def _parse_histogram(data: object) -> Histogram | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                histogram_type_0 = Histogram.from_dict(data)
+
+                return histogram_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Histogram | None | Unset, data)
+
+        histogram = _parse_histogram(d.pop("histogram", UNSET))
+
         column_statistics = cls(
             name=name,
             kind=kind,
@@ -192,6 +229,7 @@ class ColumnStatistics:
             verdict=verdict,
             reference_dropped=reference_dropped,
             current_dropped=current_dropped,
+            histogram=histogram,
         )
 
         column_statistics.additional_properties = d

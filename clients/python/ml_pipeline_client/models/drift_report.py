@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..models.column_statistics import ColumnStatistics
     from ..models.drift_report_details import DriftReportDetails
     from ..models.drift_report_features import DriftReportFeatures
+    from ..models.label_supply import LabelSupply
     from ..models.live_performance import LivePerformance
     from ..models.report_window import ReportWindow
 
@@ -41,6 +42,8 @@ class DriftReport:
             feedback.
         action (DriftReportAction):
         details (DriftReportDetails | Unset): Reason, thresholds and the training answer
+        labels (LabelSupply | None | Unset): New labelled rows since the production model's data; checked before asking
+            for training (`awaiting_labels` when too few)
     """
 
     id: int
@@ -56,10 +59,12 @@ class DriftReport:
     performance: LivePerformance
     action: DriftReportAction
     details: DriftReportDetails | Unset = UNSET
+    labels: LabelSupply | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.column_statistics import ColumnStatistics  # noqa: PLC0415
+        from ..models.label_supply import LabelSupply  # noqa: PLC0415
 
         id = self.id
 
@@ -94,6 +99,14 @@ class DriftReport:
         if not isinstance(self.details, Unset):
             details = self.details.to_dict()
 
+        labels: dict[str, Any] | None | Unset
+        if isinstance(self.labels, Unset):
+            labels = UNSET
+        elif isinstance(self.labels, LabelSupply):
+            labels = self.labels.to_dict()
+        else:
+            labels = self.labels
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -114,6 +127,8 @@ class DriftReport:
         )
         if details is not UNSET:
             field_dict["details"] = details
+        if labels is not UNSET:
+            field_dict["labels"] = labels
 
         return field_dict
 
@@ -122,6 +137,7 @@ class DriftReport:
         from ..models.column_statistics import ColumnStatistics  # noqa: PLC0415
         from ..models.drift_report_details import DriftReportDetails  # noqa: PLC0415
         from ..models.drift_report_features import DriftReportFeatures  # noqa: PLC0415
+        from ..models.label_supply import LabelSupply  # noqa: PLC0415
         from ..models.live_performance import LivePerformance  # noqa: PLC0415
         from ..models.report_window import ReportWindow  # noqa: PLC0415
 
@@ -175,6 +191,23 @@ class DriftReport:
         else:
             details = DriftReportDetails.from_dict(_details)
 
+        def _parse_labels(data: object) -> LabelSupply | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                labels_type_0 = LabelSupply.from_dict(data)
+
+                return labels_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(LabelSupply | None | Unset, data)
+
+        labels = _parse_labels(d.pop("labels", UNSET))
+
         drift_report = cls(
             id=id,
             created_at=created_at,
@@ -189,6 +222,7 @@ class DriftReport:
             performance=performance,
             action=action,
             details=details,
+            labels=labels,
         )
 
         drift_report.additional_properties = d

@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class DriftReportAction(StrEnum):
+    AWAITING_LABELS = "awaiting_labels"
     COOLDOWN = "cooldown"
     NONE = "none"
     NO_REFERENCE = "no_reference"

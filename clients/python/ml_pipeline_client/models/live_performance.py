@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.live_performance_status import LivePerformanceStatus
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.estimated_performance import EstimatedPerformance
+
 
 T = TypeVar("T", bound="LivePerformance")
 
@@ -23,6 +27,7 @@ class LivePerformance:
         min_labelled (int):
         accuracy (float | None | Unset):
         roc_auc (float | None | Unset): None when one class is missing
+        estimate (EstimatedPerformance | None | Unset): The label-free estimate over the whole window
     """
 
     labelled: int
@@ -31,9 +36,12 @@ class LivePerformance:
     min_labelled: int
     accuracy: float | None | Unset = UNSET
     roc_auc: float | None | Unset = UNSET
+    estimate: EstimatedPerformance | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.estimated_performance import EstimatedPerformance  # noqa: PLC0415
+
         labelled = self.labelled
 
         status = self.status.value
@@ -54,6 +62,14 @@ class LivePerformance:
         else:
             roc_auc = self.roc_auc
 
+        estimate: dict[str, Any] | None | Unset
+        if isinstance(self.estimate, Unset):
+            estimate = UNSET
+        elif isinstance(self.estimate, EstimatedPerformance):
+            estimate = self.estimate.to_dict()
+        else:
+            estimate = self.estimate
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -68,11 +84,15 @@ class LivePerformance:
             field_dict["accuracy"] = accuracy
         if roc_auc is not UNSET:
             field_dict["roc_auc"] = roc_auc
+        if estimate is not UNSET:
+            field_dict["estimate"] = estimate
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.estimated_performance import EstimatedPerformance  # noqa: PLC0415
+
         d = dict(src_dict)
         labelled = d.pop("labelled")
 
@@ -100,6 +120,23 @@ class LivePerformance:
 
         roc_auc = _parse_roc_auc(d.pop("roc_auc", UNSET))
 
+        def _parse_estimate(data: object) -> EstimatedPerformance | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                estimate_type_0 = EstimatedPerformance.from_dict(data)
+
+                return estimate_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(EstimatedPerformance | None | Unset, data)
+
+        estimate = _parse_estimate(d.pop("estimate", UNSET))
+
         live_performance = cls(
             labelled=labelled,
             status=status,
@@ -107,6 +144,7 @@ class LivePerformance:
             min_labelled=min_labelled,
             accuracy=accuracy,
             roc_auc=roc_auc,
+            estimate=estimate,
         )
 
         live_performance.additional_properties = d
