@@ -9,6 +9,7 @@ it can, a real training job runs through the real gate. Counted: jobs and promot
 from datetime import datetime
 
 import asyncpg
+import pytest
 
 from services.drift.labels import label_supply
 from shared import registry
@@ -19,6 +20,8 @@ from tests.training.test_jobs import _follow, _training
 HOURS = 24
 LABELS_PER_HOUR = 100
 MIN_NEW_LABELS = 200
+
+pytestmark = pytest.mark.slow
 
 
 def _production_snapshot(mlflow_uri: str, name: str) -> str | None:
