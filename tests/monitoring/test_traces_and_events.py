@@ -23,7 +23,11 @@ def _trace_of(stack: MonitoredStack, service: str, name: str, *services: str) ->
         roots = [s for s in found if s.service == service and s.name == name]
         return [s for s in found if roots and s.trace_id == roots[-1].trace_id]
 
-    stack.collector.wait_for(lambda: {*services, service} <= {s.service for s in newest()})
+    try:
+        stack.collector.wait_for(lambda: {*services, service} <= {s.service for s in newest()})
+    except AssertionError as exc:
+        seen = [(s.service, s.name, s.trace_id[:8]) for s in spans(stack.collector)]
+        raise AssertionError(f"{exc}; spans: {seen[-30:]}") from None
     return newest()
 
 
