@@ -165,7 +165,7 @@ def start(work: Path) -> Bench:
         )
         workers = _workers()
         if workers:  # the stack's own counts otherwise
-            setattr(bench.stack, "workers", workers)  # noqa: B010 (older stacks lack the field)
+            bench.stack.workers = workers
         started = time.monotonic()
         bench.stack.start(("inference",))
         bench.inference_ready_s = time.monotonic() - started

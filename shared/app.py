@@ -1,6 +1,8 @@
 """The FastAPI app every service starts from: errors, request ids, limits, health, metrics."""
 
-from collections.abc import Awaitable, Callable, Sequence
+import contextlib
+import gc
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -103,6 +105,26 @@ def _build(middleware: Middleware, app: ASGIApp) -> ASGIApp:
     return built
 
 
+def _freeze_after_start(lifespan: Any) -> Any:
+    """The service's lifespan, then its start-up objects moved out of the collector's sight.
+
+    Models, clients and imported modules live as long as the process; without this every
+    full collection walks them all again (measured: tens of ms, a p99 spike under load).
+    """
+
+    @contextlib.asynccontextmanager
+    async def frozen(app: FastAPI) -> AsyncIterator[None]:
+        async with lifespan(app) if lifespan else contextlib.nullcontext():
+            gc.collect()
+            gc.freeze()
+            try:
+                yield
+            finally:
+                gc.unfreeze()
+
+    return frozen
+
+
 def create_service_app(
     *,
     title: str,
@@ -119,7 +141,7 @@ def create_service_app(
         title=title,
         description=description,
         version="0.1.0",
-        lifespan=lifespan,
+        lifespan=_freeze_after_start(lifespan),
         openapi_tags=openapi_tags,
     )
     app.state.settings = settings
