@@ -49,6 +49,12 @@ class PredictionLogWriter:
         self.flush_interval_s = flush_interval_s
         self.max_pending = max_pending
         self._rows: deque[PredictionRow] = deque()
+        # Above this many waiting rows, while Postgres is writable, new requests wait for the
+        # writer (backpressure) instead of growing the buffer towards loss.
+        self.high_water = max(max_pending // 4, batch_size)
+        self._writable = True
+        self._drained = asyncio.Event()
+        self._dropped = 0
         # Rows Postgres refused, kept (bounded) for inspection; never retried.
         self.rejected: deque[PredictionRow] = deque(maxlen=1_000)
         self._wake = asyncio.Event()
@@ -59,11 +65,17 @@ class PredictionLogWriter:
         self._flush_lock = asyncio.Lock()
 
     def submit(self, row: PredictionRow) -> None:
-        """Queue a row; never blocks the request."""
+        """Queue a row; never blocks the request (callers wait in `room` first)."""
         if len(self._rows) >= self.max_pending:
             # Bounded memory beats an OOM kill that would lose every buffered row.
             self._rows.popleft()
             DROPPED.inc()
+            self._dropped += 1
+            if self._dropped % 1000 == 1:  # the first, then every thousandth: never silent
+                logger.error(
+                    "prediction log full: oldest rows dropped",
+                    extra={"dropped": self._dropped, "max_pending": self.max_pending},
+                )
         self._rows.append(row)
         if len(self._rows) >= self.batch_size:
             self._wake.set()
@@ -71,6 +83,22 @@ class PredictionLogWriter:
     @property
     def pending(self) -> int:
         return len(self._rows)
+
+    async def room(self, rows: int, *, timeout_s: float = 5.0) -> None:
+        """Wait, if the writer is behind while Postgres is writable, until `rows` fit.
+
+        Free when the buffer is below its high-water mark. While Postgres is unavailable nothing
+        waits: rows are buffered up to `max_pending` (and the oldest dropped, counted, beyond).
+        """
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        while self._writable and len(self._rows) + rows > self.high_water:
+            self._wake.set()
+            self._drained.clear()
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._drained.wait(), remaining)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="prediction-log-writer")
@@ -109,10 +137,15 @@ class PredictionLogWriter:
                 await self._write(batch)
             except _TRANSIENT as exc:
                 FAILURES.inc()
+                self._writable = False
+                self._drained.set()  # nobody waits on a writer that cannot write
                 logger.error("prediction log write failed", extra={"error": str(exc)[:300]})
                 return False
             finally:
                 PENDING.set(len(self._rows))
+            self._writable = True
+            if len(self._rows) <= self.high_water:
+                self._drained.set()
         return True
 
     async def _write(self, batch: list[PredictionRow]) -> None:

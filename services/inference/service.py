@@ -79,6 +79,7 @@ async def predict_one(
 ) -> PredictionResponse:
     """Score one customer."""
     started = time.perf_counter()
+    await scorer.log_writer.room(1)
     route = scorer.model_for(request=request, caller=caller)
     if route.model.compiled is not None:
         # ~15 µs inline: cheaper than any queue (micro-batching measured slower here).
@@ -96,6 +97,7 @@ async def predict_many(
 ) -> list[PredictionResponse]:
     """Score a batch in order; each instance is routed like a single request."""
     started = time.perf_counter()
+    await scorer.log_writer.room(len(requests))
     routes = [scorer.model_for(request=r, caller=caller) for r in requests]
     probabilities = np.zeros(len(requests))
     by_model: dict[int, list[int]] = {}

@@ -106,3 +106,39 @@ async def test_a_poisoned_row_is_set_aside_and_the_rest_written(db_pool: asyncpg
     writer.submit(_row(99))
     assert await writer.flush() is True
     assert await db_pool.fetchval("SELECT count(*) FROM predictions") == 49
+
+
+async def test_requests_wait_for_a_writer_that_is_behind(db_pool: asyncpg.Pool) -> None:
+    writer = PredictionLogWriter(
+        pool=db_pool, batch_size=100, flush_interval_s=5, max_pending=1_000
+    )
+    writer.start()
+    try:
+        for i in range(writer.high_water):
+            writer.submit(_row(i))
+        # Over the mark with Postgres writable: wait (bounded) for the writer instead of
+        # growing the buffer towards loss.
+        await asyncio.wait_for(writer.room(100), timeout=5)
+        assert writer.pending + 100 <= writer.high_water
+    finally:
+        await writer.stop()
+    assert await db_pool.fetchval("SELECT count(*) FROM predictions") == writer.high_water
+
+
+async def test_nobody_waits_while_postgres_is_down(pg_admin_dsn: str) -> None:
+    from ops.devstack import free_port
+
+    dead = await asyncpg.create_pool(
+        f"postgresql://postgres@127.0.0.1:{free_port()}/x", min_size=0, max_size=1
+    )
+    writer = PredictionLogWriter(pool=dead, batch_size=10, flush_interval_s=0.05, max_pending=1_000)
+    writer.start()
+    try:
+        for i in range(writer.high_water + 10):
+            writer.submit(_row(i))
+        started = asyncio.get_running_loop().time()
+        await writer.room(100)
+        assert asyncio.get_running_loop().time() - started < 1.0
+    finally:
+        await writer.stop(timeout_s=0.5)
+    assert writer.pending == writer.high_water + 10  # kept, not lost
