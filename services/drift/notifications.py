@@ -29,23 +29,28 @@ def report_events(report: DriftReport) -> list[Event]:
         )
     performance = report.performance
     if performance.status == "degraded":
-        accuracy = f"{performance.accuracy:.3f}" if performance.accuracy is not None else "n/a"
-        events.append(
-            Event(
-                kind="accuracy.degraded",
-                title=f"Live accuracy of {report.model_name} is {accuracy}, "
-                f"below the floor {performance.accuracy_floor:g}",
-                severity="critical",
-                fields={
-                    **common,
-                    "accuracy": accuracy,
-                    "floor": f"{performance.accuracy_floor:g}",
-                    "labelled": str(performance.labelled),
-                },
-                service="drift",
-            )
-        )
+        labelled = {"labelled": str(performance.labelled)}
+        floor = performance.accuracy_floor
+        events.append(_degraded(report, common | labelled, "Live", performance.accuracy, floor))
+    elif report.verdict == "degraded" and performance.estimate is not None:
+        estimate = performance.estimate
+        over = {"estimated_over": f"{estimate.rows} predictions, no labels"}
+        floor = estimate.accuracy_floor
+        events.append(_degraded(report, common | over, "Estimated", estimate.accuracy, floor))
     return events
+
+
+def _degraded(
+    report: DriftReport, common: dict[str, str], kind: str, value: float | None, floor: float
+) -> Event:
+    accuracy = f"{value:.3f}" if value is not None else "n/a"
+    return Event(
+        kind="accuracy.degraded",
+        title=f"{kind} accuracy of {report.model_name} is {accuracy}, below the floor {floor:g}",
+        severity="critical",
+        fields={**common, "measured": kind.lower(), "accuracy": accuracy, "floor": f"{floor:g}"},
+        service="drift",
+    )
 
 
 def announce(report: DriftReport) -> None:

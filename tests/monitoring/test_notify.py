@@ -1,14 +1,18 @@
 """The webhook sender against a receiver in the suite: once per event, retried, bounded, off."""
 
 import asyncio
+import copy
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
+from services.drift import notifications as drift_notifications
 from services.training.experiments import notifications as experiment_notifications
 from shared import notify
 from shared.notify import Event, NotifySettings, WebhookNotifier
+from shared.schemas_drift import DriftReport
 from shared.schemas_experiments import RESULTS_EXAMPLE, ExperimentResults
 from tests.monitoring.receivers import Receiver, receiver, webhook_messages
 
@@ -112,3 +116,48 @@ async def test_an_experiment_recommendation_is_told_once(
     assert facts["experiment_id"] == str(results.experiment.id)
     assert facts["challenger_version"] == results.experiment.challenger_version
     assert facts["summary"] == results.summary
+
+
+def _report(**changes: Any) -> DriftReport:
+    extra: Any = DriftReport.model_config["json_schema_extra"]
+    example: dict[str, Any] = copy.deepcopy(extra["examples"][0])
+    return DriftReport.model_validate(example | changes)
+
+
+def test_a_drift_report_raises_drift_and_accuracy_events_with_their_facts() -> None:
+    drifted = _report()
+    (event,) = drift_notifications.report_events(drifted)
+    assert event.kind == "drift.detected" and event.severity == "warning"
+    assert "renda_anual" in event.fields["drifted"]
+    assert event.fields["action"] == drifted.action
+    assert event.fields["report_id"] == str(drifted.id)
+
+    live = {"labelled": 400, "accuracy": 0.71, "status": "degraded"}
+    low = _report(
+        verdict="degraded",
+        performance=drifted.performance.model_dump() | live,
+    )
+    kinds = [(e.kind, e.fields.get("measured")) for e in drift_notifications.report_events(low)]
+    assert kinds == [("drift.detected", None), ("accuracy.degraded", "live")]
+    degraded = drift_notifications.report_events(low)[1]
+    assert degraded.fields["accuracy"] == "0.710" and degraded.fields["labelled"] == "400"
+
+    estimate = {
+        "rows": 5000,
+        "accuracy": 0.8,
+        "status": "degraded",
+        "accuracy_floor": 0.85,
+        "triggers": True,
+    }
+    unlabelled = _report(
+        verdict="degraded",
+        features={},
+        performance=drifted.performance.model_dump() | {"estimate": estimate},
+    )
+    (estimated,) = drift_notifications.report_events(unlabelled)
+    assert estimated.fields["measured"] == "estimated"
+    assert estimated.fields["estimated_over"] == "5000 predictions, no labels"
+    assert "Estimated accuracy" in estimated.title
+
+    quiet = _report(verdict="no_drift", features={})
+    assert drift_notifications.report_events(quiet) == []
