@@ -14,6 +14,8 @@ class InferenceSettings(BaseServiceSettings):
     inference_log_flush_interval_s: float = Field(default=0.2, gt=0)
     inference_log_max_pending: int = Field(default=200_000, ge=1_000)
     inference_log_predictions: bool = True
+    # The prediction line carries the customer's inputs (personal data) unless this is off.
+    inference_log_inputs: bool = True
     inference_threshold: float = Field(default=0.5, gt=0, lt=1)
     inference_shadow_max_pending: int = Field(default=10_000, ge=1)
     inference_shadow_batch_size: int = Field(default=512, ge=1)

@@ -74,6 +74,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         log_writer=writer,
         threshold=settings.inference_threshold,
         log_each=settings.inference_log_predictions,
+        log_inputs=settings.inference_log_inputs,
         experiments=experiments,
         shadow=shadow,
     )

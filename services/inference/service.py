@@ -58,6 +58,7 @@ class Scorer:
     log_writer: PredictionLogWriter
     threshold: float = 0.5
     log_each: bool = True
+    log_inputs: bool = True
     experiments: ExperimentState | None = None
     shadow: ShadowScorer | None = None
 
@@ -180,7 +181,7 @@ def _record(
         if route.shadow is not None and scorer.shadow is not None:
             scorer.shadow.submit(row, route.shadow)
         if log_lines:
-            _log_line(row)
+            _log_line(row, with_inputs=scorer.log_inputs)
         # Built without re-validation: every field comes from this function.
         answers.append(
             PredictionResponse.model_construct(
@@ -202,15 +203,20 @@ def _new_ids(n: int) -> list[uuid.UUID]:
     return [uuid.UUID(bytes=pool[i : i + 16], version=4) for i in range(0, 16 * n, 16)]
 
 
-def _log_line(row: PredictionRow) -> None:
-    logger.info(
-        "prediction",
-        extra={
-            "event_type": "prediction",
-            "prediction_id": str(row.id),
-            "model_version": row.model_version,
-            "variant": row.variant,
-            "confidence": round(row.probability, 6),
-            "response_time_ms": round(row.latency_ms, 3),
-        },
-    )
+def _log_line(row: PredictionRow, *, with_inputs: bool) -> None:
+    """The plan's prediction line; the caller only as its pseudonym, never a customer id."""
+    fields: dict[str, Any] = {
+        "event_type": "prediction",
+        "prediction_id": str(row.id),
+        "prediction": row.label,
+        "probability": round(row.probability, 6),
+        "confidence": round(max(row.probability, 1 - row.probability), 6),
+        "response_time_ms": round(row.latency_ms, 3),
+        "model_version": row.model_version,
+        "variant": row.variant,
+        "request_id": row.request_id,
+        "subject": row.subject,
+    }
+    if with_inputs:  # inputs are personal data: INFERENCE_LOG_INPUTS=false keeps them out
+        fields["input"] = {"idade": row.idade, "renda_anual": row.renda_anual}
+    logger.info("prediction", extra=fields)
