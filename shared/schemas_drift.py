@@ -120,6 +120,11 @@ class EstimatedPerformance(BaseModel):
     triggers: bool = Field(
         default=False, description="Whether an estimate below the floor makes the verdict degraded"
     )
+    model_ece: float | None = Field(
+        default=None,
+        description="Expected calibration error of the production version on its training "
+        "holdout; above the service's limit the estimate is shown but never triggers",
+    )
 
 
 class LivePerformance(BaseModel):

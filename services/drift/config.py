@@ -35,6 +35,8 @@ class DriftSettings(BaseServiceSettings):
     # Label-free estimate (confidence-based) over the window; below the accuracy floor it makes
     # the verdict "degraded" when DRIFT_ESTIMATE_TRIGGERS is on and too few labels say otherwise.
     drift_estimate_triggers: bool = True
+    # A model whose holdout calibration error exceeds this gives an estimate that never triggers.
+    drift_estimate_max_ece: float = Field(default=0.05, gt=0, le=1)
     # Retraining needs new labels: fewer labelled rows ingested since the production model's
     # data (or since a job the gate refused) than this records "awaiting_labels" instead.
     drift_min_new_labels: int = Field(default=200, ge=0)

@@ -40,9 +40,19 @@ def estimated_roc_auc(probability: np.ndarray) -> float:
 
 
 def estimate_performance(
-    probability: np.ndarray, *, accuracy_floor: float, min_rows: int, triggers: bool
+    probability: np.ndarray,
+    *,
+    accuracy_floor: float,
+    min_rows: int,
+    triggers: bool,
+    model_ece: float | None = None,
+    max_ece: float = 0.05,
 ) -> EstimatedPerformance:
-    """The window's estimate, judged against the same floor as live accuracy."""
+    """The window's estimate, judged against the same floor as live accuracy.
+
+    A model whose training run found it miscalibrated (holdout ECE above `max_ece`) still
+    gets an estimate, shown as such, but it never changes the verdict.
+    """
     rows = int(np.asarray(probability).size)
     accuracy, auc = estimated_accuracy(probability), estimated_roc_auc(probability)
     if rows < min_rows or not np.isfinite(accuracy):
@@ -55,5 +65,6 @@ def estimate_performance(
         roc_auc=auc if np.isfinite(auc) else None,
         status=status,
         accuracy_floor=accuracy_floor,
-        triggers=triggers,
+        triggers=triggers and (model_ece is None or model_ece <= max_ece),
+        model_ece=model_ece,
     )

@@ -43,6 +43,8 @@ class ProductionReference:
     problem: str | None = None
     # When the version's training data was extracted: labels ingested later are new to it.
     data_extracted_at: datetime | None = None
+    # The version's holdout calibration error: whether its probabilities back an estimate.
+    holdout_ece: float | None = None
 
 
 class ReferenceSource(Protocol):
@@ -99,18 +101,24 @@ class RegistryReferences:
 
     def _load(self, version: registry.VersionInfo) -> ProductionReference:
         snapshot: datetime | None = None
+        ece: float | None = None
 
         def missing(problem: str) -> ProductionReference:
             logger.warning(
                 "no drift reference", extra={"version": version.version, "problem": problem}
             )
             return ProductionReference(
-                self.model_name, version.version, None, problem=problem, data_extracted_at=snapshot
+                self.model_name,
+                version.version,
+                None,
+                problem=problem,
+                data_extracted_at=snapshot,
+                holdout_ece=ece,
             )
 
         if not version.run_id:
             return missing("the version has no training run")
-        snapshot = self._snapshot(version.run_id)
+        snapshot, ece = self._run_facts(version.run_id)
         try:
             frame = self._download(version.run_id)
         except FileNotFoundError:
@@ -132,19 +140,21 @@ class RegistryReferences:
             detector,
             size=len(frame),
             data_extracted_at=snapshot,
+            holdout_ece=ece,
         )
 
-    def _snapshot(self, run_id: str) -> datetime | None:
-        """The `data_extracted_at` param of the version's run, when it has one."""
+    def _run_facts(self, run_id: str) -> tuple[datetime | None, float | None]:
+        """The run's `data_extracted_at` param and `holdout_ece` metric, when it has them."""
         try:
-            params = registry.client(self.tracking_uri).get_run(run_id).data.params
-            stamp = params.get("data_extracted_at")
-            return datetime.fromisoformat(stamp) if stamp else None
+            data = registry.client(self.tracking_uri).get_run(run_id).data
+            stamp = data.params.get("data_extracted_at")
+            ece = data.metrics.get("holdout_ece")
+            return (datetime.fromisoformat(stamp) if stamp else None), ece
         except ValueError:
-            return None
+            return None, None
         except Exception as exc:  # the client's errors differ by store; sort them by code
             if registry.is_not_found(exc):
-                return None
+                return None, None
             raise RegistryUnavailable(
                 "model registry unavailable", details={"reason": type(exc).__name__}
             ) from exc

@@ -87,7 +87,13 @@ def _performance(report: DriftReport) -> str:
         ui.table(["", "accuracy", "ROC AUC", "rows", "status"], rows),
         f"<p class=meta>Accuracy floor {ui.number(live.accuracy_floor, 2)}; live accuracy "
         f"needs {live.min_labelled} outcomes. The estimate reads each served probability as "
-        "the chance of a purchase (valid while the model is calibrated).</p>",
+        "the chance of a purchase (valid while the model is calibrated"
+        + (
+            f"; its training holdout ECE was {ui.number(estimate.model_ece)}"
+            if estimate is not None and estimate.model_ece is not None
+            else ""
+        )
+        + ").</p>",
     ]
     if labels is not None:
         since = labels.since.isoformat() if labels.since else "the beginning"

@@ -59,6 +59,7 @@ class CheckPolicy:
     performance: PerformanceThresholds = PerformanceThresholds()
     cooldown_s: float = 3600.0
     estimate_triggers: bool = True
+    estimate_max_ece: float = 0.05
     min_new_labels: int = 200
 
     @classmethod
@@ -74,6 +75,7 @@ class CheckPolicy:
             ),
             cooldown_s=settings.drift_cooldown_s,
             estimate_triggers=settings.drift_estimate_triggers,
+            estimate_max_ece=settings.drift_estimate_max_ece,
             min_new_labels=settings.drift_min_new_labels,
         )
 
@@ -181,6 +183,8 @@ async def measure(
                 accuracy_floor=thresholds.accuracy_floor,
                 min_rows=thresholds.min_labelled,
                 triggers=monitor.policy.estimate_triggers,
+                model_ece=reference.holdout_ece,
+                max_ece=monitor.policy.estimate_max_ece,
             )
         }
     )

@@ -82,6 +82,16 @@ def test_estimated_roc_auc_of_certain_scores_and_one_class_windows() -> None:
     assert empty.status == "insufficient_data" and empty.accuracy is None
 
 
+def test_a_miscalibrated_model_is_estimated_but_never_triggers() -> None:
+    unsure = np.full(500, 0.6)
+    kwargs = {"accuracy_floor": 0.85, "min_rows": 100, "triggers": True, "max_ece": 0.05}
+    calibrated = estimate_performance(unsure, model_ece=0.01, **kwargs)  # type: ignore[arg-type]
+    miscalibrated = estimate_performance(unsure, model_ece=0.12, **kwargs)  # type: ignore[arg-type]
+    assert calibrated.status == miscalibrated.status == "degraded"
+    assert calibrated.triggers and not miscalibrated.triggers
+    assert miscalibrated.model_ece == 0.12
+
+
 async def test_a_falling_estimate_takes_the_degraded_path_before_labels_arrive(
     drift_pool: asyncpg.Pool,
     mlflow_uri: str,
@@ -103,6 +113,7 @@ async def test_a_falling_estimate_takes_the_degraded_path_before_labels_arrive(
     )
     estimate = report.performance.estimate
     assert estimate is not None and estimate.rows == 2_000 and estimate.triggers
+    assert estimate.model_ece is not None and estimate.model_ece < 0.05
     assert estimate.accuracy is not None and 0.8 < estimate.accuracy < 0.97
     assert estimate.status == "degraded" and report.performance.status == "insufficient_data"
     assert (report.verdict, report.action) == ("degraded", "training_requested")

@@ -27,6 +27,8 @@ class EstimatedPerformance:
             accuracy (float | None | Unset):
             roc_auc (float | None | Unset):
             triggers (bool | Unset): Whether an estimate below the floor makes the verdict degraded Default: False.
+            model_ece (float | None | Unset): Expected calibration error of the production version on its training holdout;
+                above the service's limit the estimate is shown but never triggers
     """
 
     rows: int
@@ -36,6 +38,7 @@ class EstimatedPerformance:
     accuracy: float | None | Unset = UNSET
     roc_auc: float | None | Unset = UNSET
     triggers: bool | Unset = False
+    model_ece: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,6 +64,12 @@ class EstimatedPerformance:
 
         triggers = self.triggers
 
+        model_ece: float | None | Unset
+        if isinstance(self.model_ece, Unset):
+            model_ece = UNSET
+        else:
+            model_ece = self.model_ece
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -78,6 +87,8 @@ class EstimatedPerformance:
             field_dict["roc_auc"] = roc_auc
         if triggers is not UNSET:
             field_dict["triggers"] = triggers
+        if model_ece is not UNSET:
+            field_dict["model_ece"] = model_ece
 
         return field_dict
 
@@ -114,6 +125,15 @@ class EstimatedPerformance:
 
         triggers = d.pop("triggers", UNSET)
 
+        def _parse_model_ece(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        model_ece = _parse_model_ece(d.pop("model_ece", UNSET))
+
         estimated_performance = cls(
             rows=rows,
             status=status,
@@ -122,6 +142,7 @@ class EstimatedPerformance:
             accuracy=accuracy,
             roc_auc=roc_auc,
             triggers=triggers,
+            model_ece=model_ece,
         )
 
         estimated_performance.additional_properties = d
