@@ -21,6 +21,7 @@ from services.inference.shadow import ShadowScorer
 from shared.registry import PRODUCTION
 from shared.repositories.predictions import PredictionRow
 from shared.schemas import ModelRef, PredictionResponse, PredictRequest, Variant
+from shared.tracing import span
 
 logger = logging.getLogger("services.inference.predictions")
 
@@ -32,6 +33,13 @@ LATENCY = Histogram(
     "Time to score one request inside the service (once per request; a batch counts once)",
     ["variant"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
+)
+# The plan's name: how sure the model is of the label it gave, max(p, 1 - p).
+ML_CONFIDENCE = Histogram(
+    "ml_prediction_confidence",
+    "Probability of the predicted label",
+    ["variant"],
+    buckets=(0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0),
 )
 CONFIDENCE = Histogram(
     "inference_prediction_probability",
@@ -82,15 +90,19 @@ async def predict_one(
     started = time.perf_counter()
     await scorer.log_writer.room(1)
     route = scorer.model_for(request=request, caller=caller)
-    if route.model.compiled is not None:
-        # ~15 µs inline: cheaper than any queue (micro-batching measured slower here).
-        row = np.array([[request.idade, request.renda_anual]], dtype=np.float64)
-        probability = float(route.model.compiled.predict_proba(row)[0])
-    else:
-        # sklearn costs ~0.5-2 ms per call whatever the rows: group concurrent requests.
-        probability = await scorer.batcher.score(route.model, request.idade, request.renda_anual)
+    with span("inference.model", runtime=route.model.runtime):
+        if route.model.compiled is not None:
+            # ~15 µs inline: cheaper than any queue (micro-batching measured slower here).
+            row = np.array([[request.idade, request.renda_anual]], dtype=np.float64)
+            probability = float(route.model.compiled.predict_proba(row)[0])
+        else:
+            # sklearn costs ~0.5-2 ms per call whatever the rows: group concurrent requests.
+            probability = await scorer.batcher.score(
+                route.model, request.idade, request.renda_anual
+            )
     latency_s = time.perf_counter() - started
-    return _record(scorer, [route], [request], caller, [probability], latency_s)[0]
+    with span("inference.log_enqueue"):
+        return _record(scorer, [route], [request], caller, [probability], latency_s)[0]
 
 
 async def predict_many(
@@ -104,12 +116,14 @@ async def predict_many(
     by_model: dict[int, list[int]] = {}
     for i, route in enumerate(routes):
         by_model.setdefault(id(route.model), []).append(i)
-    for idx in by_model.values():
-        rows = as_rows([(requests[i].idade, requests[i].renda_anual) for i in idx])
-        # ≤ 1,000 rows in one call: ~0.3 ms with ONNX, ~2 ms with sklearn; no thread hop.
-        probabilities[idx] = routes[idx[0]].model.predict_proba(rows)
+    with span("inference.model", rows=len(requests)):
+        for idx in by_model.values():
+            rows = as_rows([(requests[i].idade, requests[i].renda_anual) for i in idx])
+            # ≤ 1,000 rows in one call: ~0.3 ms with ONNX, ~2 ms with sklearn; no thread hop.
+            probabilities[idx] = routes[idx[0]].model.predict_proba(rows)
     latency_s = (time.perf_counter() - started) / len(requests)  # per row, as stored
-    return _record(scorer, routes, requests, caller, probabilities.tolist(), latency_s)
+    with span("inference.log_enqueue", rows=len(requests)):
+        return _record(scorer, routes, requests, caller, probabilities.tolist(), latency_s)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -121,6 +135,7 @@ class _Served:
     count: Any
     latency: Any
     confidence: Any
+    certainty: Any
 
 
 @functools.lru_cache(maxsize=64)
@@ -132,6 +147,7 @@ def _served(name: str, version: str, variant: Variant) -> _Served:
         PREDICTIONS.labels(variant, version),
         LATENCY.labels(variant),
         CONFIDENCE.labels(variant),
+        ML_CONFIDENCE.labels(variant),
     )
 
 
@@ -160,6 +176,7 @@ def _record(
         label = probability >= scorer.threshold
         counts[served] = counts.get(served, 0) + 1
         served.confidence.observe(probability)
+        served.certainty.observe(max(probability, 1 - probability))
         row = PredictionRow(
             id=prediction_id,
             created_at=now,
