@@ -18,6 +18,7 @@ from shared.errors import error_response
 logger = logging.getLogger(__name__)
 
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# Every answer declares its content type: never let a browser guess another one.
 _NOSNIFF = (b"x-content-type-options", b"nosniff")
 
 
@@ -52,7 +53,6 @@ class EdgeMiddleware:
         )
         token = request_id_var.set(request_id)
         id_header = (b"x-request-id", request_id.encode())
-        # Every answer is JSON, docs or metrics: never let a browser guess another type.
         started = False
 
         async def send_with_id(message: Message) -> None:
