@@ -7,14 +7,13 @@ rollback is seen at once; the sample of a version is downloaded once and its det
 (a version's run never changes), for the few most recent versions.
 """
 
+import io
 import logging
-import tempfile
 from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from pathlib import Path
 from typing import Protocol
 
 import anyio
@@ -161,20 +160,14 @@ class RegistryReferences:
 
     def _download(self, run_id: str) -> pd.DataFrame:
         """The run's reference sample; FileNotFoundError when the run has none."""
-        import mlflow.artifacts
-
-        with tempfile.TemporaryDirectory(prefix="drift-reference-") as folder:
-            try:
-                path = mlflow.artifacts.download_artifacts(
-                    run_id=run_id,
-                    artifact_path=REFERENCE_ARTIFACT,
-                    dst_path=folder,
-                    tracking_uri=self.tracking_uri,
-                )
-            except Exception as exc:  # the client's errors differ by store; sort them by code
-                if registry.is_not_found(exc):
-                    raise FileNotFoundError(REFERENCE_ARTIFACT) from exc
-                raise RegistryUnavailable(
-                    "model registry unavailable", details={"reason": type(exc).__name__}
-                ) from exc
-            return pd.read_csv(Path(path))
+        try:
+            raw = registry.read_run_artifact(
+                self.tracking_uri, run_id=run_id, path=REFERENCE_ARTIFACT
+            )
+        except FileNotFoundError:
+            raise
+        except Exception as exc:  # any other failure: the registry is not usable now
+            raise RegistryUnavailable(
+                "model registry unavailable", details={"reason": type(exc).__name__}
+            ) from exc
+        return pd.read_csv(io.BytesIO(raw))

@@ -28,7 +28,6 @@ MODEL_RUNTIME = Gauge(
     "1 for the runtime scoring each alias: onnx (verified compiled form) or sklearn",
     ["alias", "runtime"],
 )
-REFERENCE_ARTIFACT = "reference/reference.csv"
 
 # A representative customer used to warm a freshly loaded model before it takes traffic.
 _WARMUP = np.array([[35.0, 85_000.0]])
@@ -95,7 +94,7 @@ class RegistrySource:
             return None, "sklearn: the version has no training run"
         try:
             payload = self._artifact(info.run_id, ONNX_ARTIFACT)
-            rows = _verification_rows(self._artifact(info.run_id, REFERENCE_ARTIFACT))
+            rows = _verification_rows(self._artifact(info.run_id, registry.REFERENCE_ARTIFACT))
         except FileNotFoundError as exc:
             return None, f"sklearn: the run has no {exc}"
         try:
