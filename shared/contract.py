@@ -93,6 +93,31 @@ def printable_text(value: str) -> str:
 # Free text that is stored or logged: a customer id, a reason, an actor, a username.
 Text = Annotated[str, AfterValidator(printable_text)]
 
+# FastAPI parses bodies with `json.loads`, which accepts ~1,000 levels; pydantic serialises
+# at most a few hundred, so a deep value held as `Any` and relayed onward crashed the relay.
+MAX_JSON_DEPTH: Final = 32
+
+
+def shallow_json(value: Any) -> Any:
+    """Refuse a JSON value nested deeper than MAX_JSON_DEPTH (walked without recursion)."""
+    level: list[Any] = [value]
+    for _ in range(MAX_JSON_DEPTH):
+        level = [
+            child
+            for item in level
+            if isinstance(item, dict | list)
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return value
+    if any(isinstance(item, dict | list) for item in level):
+        raise ValueError(f"must not nest deeper than {MAX_JSON_DEPTH} levels")
+    return value
+
+
+# A JSON object kept untyped (checked later, field by field) but never arbitrarily deep.
+JsonObject = Annotated[dict[str, Any], AfterValidator(shallow_json)]
+
 
 class CustomerFeatures(BaseModel):
     """The model's inputs; unknown fields are rejected so typos never pass silently."""

@@ -129,24 +129,43 @@ def error_response(
     return JSONResponse(body, status_code=status_code, headers=headers)
 
 
+# Caller input echoed in an error body is cut to this many characters: a 5,000-character
+# field must not come back whole (or fill logs and proxies on the way).
+ECHO_CHARS = 100
+# At most this many field names in a 422's message (`details` lists every field).
+MESSAGE_FIELDS = 10
+
+
+def echo(text: str, limit: int = ECHO_CHARS) -> str:
+    """Caller text made safe to echo: bounded, and encodable even with lone surrogates."""
+    if len(text) > limit:
+        text = f"{text[:limit]}…[{len(text) - limit} more characters]"
+    # A lone surrogate cannot be encoded as UTF-8: rendering it would crash the error body.
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _json_safe(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, str | int | float | bool) or value is None:
+    if isinstance(value, bool) or value is None:
         return value
-    return repr(value)[:200]
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, int):
+        return value if abs(value) < 2**63 else echo(str(value))
+    return echo(value if isinstance(value, str) else repr(value))
 
 
 def validation_details(errors: Any) -> list[dict[str, Any]]:
-    """Reduce pydantic errors to field, message and type, with inputs made JSON-safe."""
+    """Reduce pydantic errors to field, message and type, with inputs echoed bounded and safe."""
     details = []
     for err in errors:
-        loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "query")]
+        # Keys of the caller's object appear in `loc` too (e.g. an unknown field's name).
+        loc = [echo(str(part)) for part in err.get("loc", ()) if part not in ("body", "query")]
         if err.get("type") == "json_invalid":
             loc = []  # the location is a character offset, not a field
         item: dict[str, Any] = {
             "field": ".".join(loc) or "body",
-            "message": err.get("msg", "invalid value"),
+            # Some messages quote the value they refuse (e.g. "got '…'").
+            "message": echo(str(err.get("msg", "invalid value")), limit=3 * ECHO_CHARS),
             "type": err.get("type", "value_error"),
         }
         if "input" in err and not isinstance(err["input"], dict | list):
@@ -181,7 +200,8 @@ def invalid_request(errors: Any) -> ServiceError:
         return BadRequest(
             "request body is not valid JSON", error_type="malformed_json", details=details
         )
-    fields = ", ".join(sorted({d["field"] for d in details}))
+    names = sorted({d["field"] for d in details})
+    fields = ", ".join(names[:MESSAGE_FIELDS]) + (", …" if len(names) > MESSAGE_FIELDS else "")
     return UnprocessableEntity(f"invalid request: {fields}", details=details)
 
 

@@ -13,7 +13,7 @@ from pydantic import (
     model_validator,
 )
 
-from shared.contract import Idade, RendaAnual, Text, parse_label
+from shared.contract import Idade, JsonObject, RendaAnual, Text, parse_label
 
 MAX_JSON_ROWS: Final = 10_000
 MAX_LISTED_REJECTIONS: Final = 1_000
@@ -91,7 +91,7 @@ class IngestRowsRequest(BaseModel):
 
     # Rows stay untyped here so one bad row is reported, not a 422 for the whole body.
     rows: Annotated[
-        list[dict[str, Any]],
+        list[JsonObject],
         WithJsonSchema(
             {
                 "type": "array",
