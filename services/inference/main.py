@@ -29,7 +29,8 @@ async def _poll_registry(
     holder: ModelHolder, experiments: ExperimentState, interval_s: float
 ) -> None:
     while True:
-        await asyncio.sleep(interval_s)
+        # Backs off while the registry fails (see ModelHolder.retry_delay).
+        await asyncio.sleep(holder.retry_delay(interval_s))
         await holder.refresh(PRODUCTION)
         await experiments.refresh()
 

@@ -29,6 +29,11 @@ MODEL_RUNTIME = Gauge(
     ["alias", "runtime"],
 )
 
+# After failed reloads the poll interval doubles, up to this many times the configured one:
+# a registry that is down is asked less often, and a promotion is still seen within a minute
+# of it coming back (at the default 10 s interval).
+MAX_BACKOFF_FACTOR = 6
+
 # A representative customer used to warm a freshly loaded model before it takes traffic.
 _WARMUP = np.array([[35.0, 85_000.0]])
 
@@ -118,11 +123,16 @@ class ModelHolder:
         self.model_name = model_name
         self._models: dict[str, LoadedModel] = {}
         self.last_error: str | None = None
+        self.failures = 0  # consecutive failed refreshes, whatever the alias
         self._lock = anyio.Lock()
 
     def get(self, alias: str) -> LoadedModel | None:
         """The model serving `alias`, if any."""
         return self._models.get(alias)
+
+    def retry_delay(self, interval_s: float) -> float:
+        """Seconds until the next registry poll: doubled per failed refresh, capped."""
+        return interval_s * min(2**self.failures, MAX_BACKOFF_FACTOR)
 
     async def refresh(self, alias: str = registry.PRODUCTION) -> bool:
         """Follow `alias` in the registry; True if a new version was swapped in."""
@@ -131,6 +141,7 @@ class ModelHolder:
                 info = await anyio.to_thread.run_sync(
                     lambda: self.source.resolve(name=self.model_name, alias=alias)
                 )
+                self._answered()
                 current = self._models.get(alias)
                 if info is None or (current and current.version == info.version):
                     return False
@@ -138,11 +149,7 @@ class ModelHolder:
                     lambda: self.source.load(info=info, alias=alias)
                 )
             except Exception as exc:  # any load failure keeps the old model serving
-                MODEL_LOAD_FAILURES.inc()
-                self.last_error = f"{type(exc).__name__}: {exc}"[:500]
-                logger.error(
-                    "model refresh failed", extra={"alias": alias, "error": self.last_error}
-                )
+                self._failed(alias, exc)
                 return False
             self._models[alias] = loaded
             self.last_error = None
@@ -160,6 +167,20 @@ class ModelHolder:
                 },
             )
             return True
+
+    def _answered(self) -> None:
+        if self.failures:
+            logger.info("model registry answers again", extra={"failures": self.failures})
+        self.failures = 0
+
+    def _failed(self, alias: str, exc: Exception) -> None:
+        MODEL_LOAD_FAILURES.inc()
+        self.failures += 1
+        self.last_error = f"{type(exc).__name__}: {exc}"[:500]
+        logger.error(
+            "model refresh failed",
+            extra={"alias": alias, "error": self.last_error, "failures": self.failures},
+        )
 
     def drop(self, alias: str) -> None:
         """Stop serving `alias` (e.g. an experiment ended)."""

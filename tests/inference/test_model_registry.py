@@ -103,3 +103,21 @@ async def test_disagreeing_or_missing_onnx_falls_back_to_sklearn(
         assert model is not None and model.runtime == "sklearn"
         assert note in model.runtime_note
         assert 0.0 <= model.predict_proba(np.array([[35.0, 85_000.0]]))[0] <= 1.0
+
+
+async def test_polls_back_off_while_the_registry_fails_and_reset_once_it_answers(
+    mlflow_uri: str, model_name: str, trained_model: str
+) -> None:
+    from ops.devstack import free_port
+
+    down = RegistrySource(f"http://127.0.0.1:{free_port()}")
+    holder = ModelHolder(source=down, model_name=model_name)
+    assert holder.retry_delay(10.0) == 10.0
+    delays = []
+    for _ in range(4):
+        await holder.refresh()
+        delays.append(holder.retry_delay(10.0))
+    assert delays == [20.0, 40.0, 60.0, 60.0]
+    holder.source = RegistrySource(mlflow_uri)
+    assert await holder.refresh() is True
+    assert holder.retry_delay(10.0) == 10.0
