@@ -4,6 +4,7 @@ Each check raises RowRejected with the reason reported to the caller, line by li
 """
 
 import csv
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,8 +22,10 @@ from shared.contract import (
     idade_in_range,
     is_whole,
     parse_label,
+    printable_text,
     renda_in_range,
 )
+from shared.errors import echo
 from shared.repositories import features
 from shared.schemas_training import FeatureRow, as_utc
 
@@ -70,25 +73,30 @@ class CsvLayout:
         )
 
 
+# ASCII digits only: int() and float() also take "３５" (full-width) and "3_5".
+_WHOLE = re.compile(r"[0-9]{1,3}", re.ASCII)
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?", re.ASCII)
+
+
+def _number(text: str, name: str) -> float:
+    if not _DECIMAL.fullmatch(text):
+        raise RowRejected(f"{name} {echo(text)!r} is not a number")
+    return float(text)
+
+
 def _age(text: str) -> int:
-    try:
-        whole = int(text)  # the common case, checked before the slower general path
-    except ValueError:
-        pass
-    else:
+    if _WHOLE.fullmatch(text):  # the common case, checked before the slower general path
+        whole = int(text)
         if idade_in_range(whole):
             return whole
     text = text.strip()
     if not text:
         raise RowRejected("idade is missing")
-    try:
-        age = float(text)
-    except ValueError:
-        raise RowRejected(f"idade {text!r} is not a number") from None
+    age = _number(text, "idade")
     if not is_whole(age):
-        raise RowRejected(f"idade {text} is not a whole number")
+        raise RowRejected(f"idade {echo(text)} is not a whole number")
     if not idade_in_range(age):
-        raise RowRejected(f"idade {text} is outside {IDADE_MIN}..{IDADE_MAX}")
+        raise RowRejected(f"idade {echo(text)} is outside {IDADE_MIN}..{IDADE_MAX}")
     return int(age)
 
 
@@ -96,12 +104,9 @@ def _income(text: str) -> float:
     text = text.strip()
     if not text:
         raise RowRejected("renda_anual is missing")
-    try:
-        income = float(text)
-    except ValueError:
-        raise RowRejected(f"renda_anual {text!r} is not a number") from None
+    income = _number(text, "renda_anual")
     if not renda_in_range(income):
-        raise RowRejected(f"renda_anual {text} is outside {RENDA_MIN:,.0f}..{RENDA_MAX:,.0f}")
+        raise RowRejected(f"renda_anual {echo(text)} is outside {RENDA_MIN:,.0f}..{RENDA_MAX:,.0f}")
     return income
 
 
@@ -110,8 +115,10 @@ def _label(text: str) -> bool:
         raise RowRejected(f"{LABEL} is missing")
     try:
         return parse_label(text)
-    except ValueError as exc:
-        raise RowRejected(f"{LABEL}: {exc}") from None
+    except ValueError:
+        raise RowRejected(
+            f"{LABEL} must be 0/1, true/false, yes/no or sim/não, got {echo(text)!r}"
+        ) from None
 
 
 def _observed_at(text: str, *, now: datetime) -> datetime:
@@ -121,9 +128,9 @@ def _observed_at(text: str, *, now: datetime) -> datetime:
     try:
         moment = as_utc(datetime.fromisoformat(text))
     except ValueError:
-        raise RowRejected(f"observed_at {text!r} is not an ISO 8601 date-time") from None
+        raise RowRejected(f"observed_at {echo(text)!r} is not an ISO 8601 date-time") from None
     if moment > now + _FUTURE_TOLERANCE:
-        raise RowRejected(f"observed_at {text} is in the future")
+        raise RowRejected(f"observed_at {echo(text)} is in the future")
     return moment
 
 
@@ -160,6 +167,10 @@ def check_json_row(row: Any, *, now: datetime, source: str) -> features.FeatureR
 
 
 def csv_fields(line: str) -> list[str]:
+    try:
+        printable_text(line)  # no contract field holds a control character
+    except ValueError as exc:
+        raise RowRejected(f"the line {exc}") from None
     # Plain lines (the common case) split directly; quoted ones go through csv, one line at a
     # time, so a stray quote spoils only its own row instead of swallowing the rows after it.
     if '"' not in line:

@@ -90,16 +90,22 @@ async def _text_blocks(chunks: AsyncIterator[bytes], *, max_bytes: int) -> Async
             raise PayloadTooLarge(f"CSV body exceeds {max_bytes} bytes", error_type="csv_too_large")
         lines = _split(pending + _decode(decoder, chunk, final=False))
         pending = lines.pop()
-        if len(pending) > MAX_LINE_CHARS:
-            raise CsvRefused(
-                f"a line is longer than {MAX_LINE_CHARS} characters: not a CSV of customers",
-                error_type="not_csv",
-            )
+        # The unfinished line too: a body without line breaks is never buffered whole.
+        _check_lengths([*lines, pending])
         if lines:
             yield lines
     tail = pending + _decode(decoder, b"", final=True)
     if tail:
+        _check_lengths([tail])
         yield [tail.rstrip("\r")]
+
+
+def _check_lengths(lines: list[str]) -> None:
+    if max(map(len, lines)) > MAX_LINE_CHARS:
+        raise CsvRefused(
+            f"a line is longer than {MAX_LINE_CHARS} characters: not a CSV of customers",
+            error_type="not_csv",
+        )
 
 
 def _decode(decoder: codecs.IncrementalDecoder, chunk: bytes, *, final: bool) -> str:
