@@ -32,10 +32,11 @@ test: install ## Fast tests: everything but end-to-end and slow simulations
 test-all: install ## The full suite with coverage (what CI runs): real Postgres, Redis, MLflow, services as processes
 	$(PY) -m pytest -q --cov --cov-report=term --cov-report=xml --cov-fail-under=90
 
-lint: install ## ruff (lint + format check) and mypy, exactly as CI runs them
+lint: install ## ruff (lint + format check), mypy and bandit (security lint; [tool.bandit] in pyproject.toml), exactly as CI runs them
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy shared services ops bench tests
+	$(VENV)/bin/bandit -q -c pyproject.toml -r shared services ops bench
 
 openapi: install ## Regenerate the published contract docs/openapi.json and clients/python from the gateway (commit both)
 	$(PY) -m ops.openapi

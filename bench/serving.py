@@ -24,7 +24,7 @@ BENCH_BATCH_CONNECTIONS (8), BENCH_MLFLOW_WORKERS (1), BENCH_WORKERS (the stack'
 
 import dataclasses
 import os
-import subprocess
+import subprocess  # nosec B404 # argument lists only, never a shell
 import tempfile
 import time
 from collections.abc import Callable
@@ -81,7 +81,12 @@ class Settings:
         )
 
     def describe(self) -> str:
-        wrk = subprocess.run([require_wrk(), "-v"], capture_output=True, text=True, check=False)
+        wrk = subprocess.run(  # nosec B603 # wrk from PATH, an argument list, no shell
+            [require_wrk(), "-v"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         version = " ".join(wrk.stdout.split()[:2]) or "wrk"
         return (
             f"{version} -t{self.threads} --timeout 2s · {self.repeats} repeats × "

@@ -9,7 +9,7 @@ import glob
 import os
 import shutil
 import socket
-import subprocess
+import subprocess  # nosec B404 # argument lists only, never a shell
 import sys
 import time
 from dataclasses import dataclass, field
@@ -139,7 +139,7 @@ class LocalPostgres:
         if os.geteuid() == 0:
             shutil.chown(self.data_dir, "postgres", "postgres")
         if not (self.data_dir / "PG_VERSION").exists():
-            subprocess.run(
+            subprocess.run(  # nosec B603 # a fixed program, an argument list, no shell
                 _as_postgres_user(
                     [
                         _pg_bin("initdb"),
@@ -155,7 +155,7 @@ class LocalPostgres:
                 capture_output=True,
             )
         options = f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
-        subprocess.run(
+        subprocess.run(  # nosec B603 # a fixed program, an argument list, no shell
             _as_postgres_user(
                 [
                     _pg_bin("pg_ctl"),
@@ -175,7 +175,7 @@ class LocalPostgres:
         return self.admin_dsn
 
     def stop(self) -> None:
-        subprocess.run(
+        subprocess.run(  # nosec B603 # a fixed program, an argument list, no shell
             _as_postgres_user([_pg_bin("pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "stop"]),
             check=False,
             capture_output=True,
@@ -194,7 +194,7 @@ class ChildProcess:
     def start(self) -> subprocess.Popen[bytes]:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # nosec B603 # our own servers, an argument list
             self.args, stdout=log, stderr=subprocess.STDOUT, env=self.env, start_new_session=True
         )
         return self.process

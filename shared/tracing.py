@@ -114,7 +114,7 @@ class SampledRequests:
         if parent is not None:
             kept = len(parent) == 55 and parent[-2:] in _SAMPLED_FLAGS
         else:
-            kept = random.random() < self.ratio
+            kept = random.random() < self.ratio  # nosec B311 # sampling, not secrecy
         if kept:
             await self.traced(scope, receive, send)
             return
@@ -137,7 +137,9 @@ def _traceparent(headers: list[tuple[bytes, bytes]]) -> str | None:
 
 
 def _dropped_traceparent() -> str:
-    return f"00-{random.getrandbits(128):032x}-{random.getrandbits(64):016x}-00"
+    # Ids for a request that is not traced: correlation handles, not secrets.
+    trace, span = random.getrandbits(128), random.getrandbits(64)  # nosec B311
+    return f"00-{trace:032x}-{span:016x}-00"
 
 
 def install(app: Any, *, service_name: str) -> None:

@@ -8,7 +8,7 @@ from pydantic import Field, SecretStr, model_validator
 from shared.auth import check_secret
 from shared.config import BaseServiceSettings
 
-_DEV_SECRET = "dev-only-secret-change-me"
+_DEV_SECRET = "dev-only-secret-change-me"  # nosec B105 # dev default; refused outside dev
 
 
 class GatewaySettings(BaseServiceSettings):

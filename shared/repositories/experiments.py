@@ -74,7 +74,8 @@ async def insert_experiment(conn: asyncpg.Pool | Connection, row: ExperimentRow)
     """Record a started experiment; False when the model already has an active one."""
     inserted = await conn.fetchval(
         f"INSERT INTO experiments ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-        "ON CONFLICT (model_name) WHERE ended_at IS NULL DO NOTHING RETURNING id",
+        "ON CONFLICT (model_name) WHERE ended_at IS NULL "  # nosec B608 # constant names; values are $n params
+        "DO NOTHING RETURNING id",
         row.id,
         row.model_name,
         row.production_version,
@@ -91,7 +92,8 @@ async def insert_experiment(conn: asyncpg.Pool | Connection, row: ExperimentRow)
 async def get_active(pool: asyncpg.Pool | Connection, model_name: str) -> ExperimentRow | None:
     """The experiment running for `model_name`, if any."""
     record = await pool.fetchrow(
-        f"SELECT {_COLUMNS} FROM experiments WHERE model_name = $1 AND ended_at IS NULL",
+        f"SELECT {_COLUMNS} FROM experiments "  # nosec B608 # constant names; values are $n params
+        "WHERE model_name = $1 AND ended_at IS NULL",
         model_name,
     )
     return ExperimentRow(**dict(record)) if record else None
@@ -100,7 +102,7 @@ async def get_active(pool: asyncpg.Pool | Connection, model_name: str) -> Experi
 async def get_latest(pool: asyncpg.Pool, model_name: str) -> ExperimentRow | None:
     """The running experiment, else the one that ended last."""
     record = await pool.fetchrow(
-        f"SELECT {_COLUMNS} FROM experiments WHERE model_name = $1 "
+        f"SELECT {_COLUMNS} FROM experiments WHERE model_name = $1 "  # nosec B608 # constant names; values are $n params
         "ORDER BY ended_at IS NULL DESC, started_at DESC LIMIT 1",
         model_name,
     )
@@ -112,7 +114,7 @@ async def end_active(
 ) -> ExperimentRow | None:
     """End the running experiment with `outcome`; None when none was running."""
     record = await pool.fetchrow(
-        f"UPDATE experiments SET ended_at = now(), outcome = $2 "
+        f"UPDATE experiments SET ended_at = now(), outcome = $2 "  # nosec B608 # constant names; values are $n params
         f"WHERE model_name = $1 AND ended_at IS NULL RETURNING {_COLUMNS}",
         model_name,
         outcome,

@@ -55,7 +55,7 @@ async def record_event(
     record = await conn.fetchrow(
         "INSERT INTO model_events"
         " (model_name, alias, action, from_version, to_version, forced, reason, actor)"
-        f" VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {_COLUMNS}",
+        f" VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {_COLUMNS}",  # nosec B608
         model_name,
         alias,
         action,
@@ -73,7 +73,7 @@ async def list_events(pool: asyncpg.Pool, *, model_name: str, limit: int = 50) -
     """The most recent alias moves of a model, newest first."""
     records = await pool.fetch(
         f"SELECT {_COLUMNS} FROM model_events WHERE model_name = $1 ORDER BY at DESC, id DESC"
-        " LIMIT $2",
+        " LIMIT $2",  # nosec B608 # constant names; values are $n params
         model_name,
         limit,
     )

@@ -79,7 +79,7 @@ def _window_query(spec: WindowSpec, columns: str) -> tuple[str, list[Any]]:
         args.append(spec.since)
         since = "AND created_at >= $5 "
     query = (
-        f"SELECT {columns} FROM predictions "
+        f"SELECT {columns} FROM predictions "  # nosec B608 # constant names; values are $n params
         "WHERE model_name = $1 AND model_version = $2 AND created_at <= $3 "
         f"{since}AND NOT shadow ORDER BY created_at DESC LIMIT $4"
     )
@@ -105,7 +105,7 @@ async def read_labelled(pool: asyncpg.Pool, spec: WindowSpec) -> LabelledWindow:
     """The predictions of the same window joined to their feedback (only those that have one)."""
     inner, args = _window_query(spec, "id, probability, label")
     query = (
-        f"WITH served AS ({inner}) "
+        f"WITH served AS ({inner}) "  # nosec B608 # constant names; values are $n params
         "SELECT served.probability, served.label, feedback.comprou_produto "
         "FROM served JOIN feedback ON feedback.prediction_id = served.id"
     )

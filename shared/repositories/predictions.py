@@ -46,6 +46,8 @@ async def insert_predictions(pool: asyncpg.Pool, rows: Sequence[PredictionRow]) 
 async def get_prediction(pool: asyncpg.Pool, prediction_id: UUID) -> PredictionRow | None:
     """One prediction by id, or None."""
     record = await pool.fetchrow(
-        f"SELECT {', '.join(COLUMNS)} FROM predictions WHERE id = $1", prediction_id
+        f"SELECT {', '.join(COLUMNS)} FROM predictions "  # nosec B608 # constant names; values are $n params
+        "WHERE id = $1",
+        prediction_id,
     )
     return PredictionRow(**dict(record)) if record else None

@@ -52,7 +52,8 @@ async def create_job(
     try:
         record = await pool.fetchrow(
             "INSERT INTO training_jobs (id, status, stage, reason, requested_by, params)"
-            f" VALUES ($1, 'queued', 'queued', $2, $3, $4) RETURNING {_COLUMNS}",
+            f" VALUES ($1, 'queued', 'queued', $2, $3, $4) "
+            f"RETURNING {_COLUMNS}",  # nosec B608 # constant names; values are $n params
             job_id,
             reason,
             requested_by,
@@ -65,14 +66,21 @@ async def create_job(
 
 async def get_job(pool: asyncpg.Pool, job_id: UUID) -> TrainingJobRow | None:
     """One job by id, or None."""
-    return _row(await pool.fetchrow(f"SELECT {_COLUMNS} FROM training_jobs WHERE id = $1", job_id))
+    return _row(
+        await pool.fetchrow(
+            f"SELECT {_COLUMNS} FROM training_jobs WHERE id = $1",  # nosec B608 # constant names; values are $n params
+            job_id,
+        )
+    )
 
 
 async def active_job(pool: asyncpg.Pool) -> TrainingJobRow | None:
     """The job queued or running now, if any."""
     return _row(
         await pool.fetchrow(
-            f"SELECT {_COLUMNS} FROM training_jobs WHERE status = ANY($1::text[])", list(ACTIVE)
+            f"SELECT {_COLUMNS} FROM training_jobs "  # nosec B608 # constant names; values are $n params
+            "WHERE status = ANY($1::text[])",
+            list(ACTIVE),
         )
     )
 
@@ -80,7 +88,9 @@ async def active_job(pool: asyncpg.Pool) -> TrainingJobRow | None:
 async def list_jobs(pool: asyncpg.Pool, *, limit: int) -> list[TrainingJobRow]:
     """The most recent jobs, newest first."""
     records = await pool.fetch(
-        f"SELECT {_COLUMNS} FROM training_jobs ORDER BY created_at DESC LIMIT $1", limit
+        f"SELECT {_COLUMNS} FROM training_jobs "  # nosec B608 # constant names; values are $n params
+        "ORDER BY created_at DESC LIMIT $1",
+        limit,
     )
     return [TrainingJobRow(**dict(record)) for record in records]
 

@@ -30,8 +30,8 @@ def build_router(settings: GatewaySettings) -> APIRouter:
                 "content": {
                     "application/json": {
                         "example": {
-                            "access_token": "eyJhbGciOiJIUzI1NiIs…",
-                            "token_type": "bearer",
+                            "access_token": "eyJhbGciOiJIUzI1NiIs…",  # nosec B105 # example
+                            "token_type": "bearer",  # nosec B105 # not a secret
                             "expires_in": 3600,
                             "scope": "predict",
                         }
@@ -47,7 +47,7 @@ def build_router(settings: GatewaySettings) -> APIRouter:
                     "application/x-www-form-urlencoded": {
                         "example": {
                             "username": "alice",
-                            "password": "correct horse battery staple",
+                            "password": "correct horse battery staple",  # nosec B105 # example
                             "scope": "predict",
                         }
                     }
