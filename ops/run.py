@@ -15,13 +15,15 @@ from pathlib import Path
 import httpx
 
 from ops import devstack
-from ops.stack import ServiceStack
+from ops.stack import METRICS, ServiceStack
 from shared.migrations import apply_migrations
 
 VAR = Path("var")
 MODEL_NAME = os.environ.get("MODEL_NAME", "comprou-produto")
 # The drift service checks on this interval by itself (Kubernetes runs a CronJob instead).
 DRIFT_CHECK_INTERVAL_S = os.environ.get("DRIFT_CHECK_INTERVAL_S", "3600")
+# Retention runs daily inside the drift service too (Kubernetes: the `retention` CronJob).
+RETENTION_INTERVAL_S = os.environ.get("RETENTION_INTERVAL_S", "86400")
 
 
 def say(message: str) -> None:
@@ -29,7 +31,7 @@ def say(message: str) -> None:
 
 
 def credentials() -> dict[str, str]:
-    """Admin password and JWT secret, generated once and kept in var/credentials.env."""
+    """Admin password, JWT secret and service key, generated once, kept in var/credentials.env."""
     path = VAR / "credentials.env"
     if not path.exists():
         values = {
@@ -39,7 +41,16 @@ def credentials() -> dict[str, str]:
         }
         path.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
         path.chmod(0o600)
-    return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+    kept = dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+    if "SERVICE_KEY" not in kept:  # folders made before internal calls were signed
+        kept["SERVICE_KEY"] = os.environ.get("SERVICE_KEY", secrets.token_hex(32))
+        with path.open("a") as out:
+            out.write(f"SERVICE_KEY={kept['SERVICE_KEY']}\n")
+    if "PSEUDONYM_KEY" not in kept:  # folders made before customer ids were pseudonymised
+        kept["PSEUDONYM_KEY"] = os.environ.get("PSEUDONYM_KEY", secrets.token_hex(32))
+        with path.open("a") as out:
+            out.write(f"PSEUDONYM_KEY={kept['PSEUDONYM_KEY']}\n")
+    return kept
 
 
 def database(cleanup: list) -> str:
@@ -80,15 +91,17 @@ def redis() -> str | None:
     return None
 
 
-def banner(creds: dict[str, str], mlflow_url: str) -> None:
+def banner(creds: dict[str, str], mlflow_url: str, metrics_url: str) -> None:
     user, password = creds["ADMIN_USERNAME"], creds["ADMIN_PASSWORD"]
     print(
         f"""
   ml-pipeline is up.
     API + docs   http://127.0.0.1:8000/docs
+    metrics      {metrics_url} (gateway; each internal service on its own port)
     MLflow UI    {mlflow_url}
     logs         var/logs/*.log
     drift check  every {DRIFT_CHECK_INTERVAL_S} s (DRIFT_CHECK_INTERVAL_S; 0 turns it off)
+    retention    every {RETENTION_INTERVAL_S} s (RETENTION_INTERVAL_S; 0 turns it off)
     admin        {user} / {password}   (kept in var/credentials.env)
 
   Try it:
@@ -126,15 +139,16 @@ def main() -> int:
             "MLFLOW_TRACKING_URI": mlflow_url,
             "MODEL_NAME": MODEL_NAME,
             "DRIFT_CHECK_INTERVAL_S": DRIFT_CHECK_INTERVAL_S,
+            "RETENTION_INTERVAL_S": RETENTION_INTERVAL_S,
             **creds,
             **({"REDIS_URL": redis_url} if redis_url else {}),
         }
-        stack = ServiceStack(
-            env=env, ports=dict(devstack.SERVICE_PORTS), log_dir=(VAR / "logs").resolve()
-        )
+        # ServiceStack gives JWT_SECRET and the admin's credentials to the gateway only.
+        ports = {**devstack.SERVICE_PORTS, METRICS: int(os.environ.get("METRICS_PORT", "9100"))}
+        stack = ServiceStack(env=env, ports=ports, log_dir=(VAR / "logs").resolve())
         say("services: starting inference, training, drift, gateway")
         stack.start()
-        banner(creds, mlflow_url)
+        banner(creds, mlflow_url, stack.metrics_url())
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:

@@ -11,11 +11,13 @@ from fastapi import Depends, Request, Security
 from fastapi.security import OAuth2PasswordBearer, SecurityScopes
 from starlette.types import Scope
 
+from services.gateway.accounts import AccountState
 from services.gateway.config import GatewaySettings
 from services.gateway.ratelimit import RateLimiter, Rule, client_ip
 from services.gateway.upstream import Upstream
 from shared.auth import TokenCodec
 from shared.errors import Forbidden, Unauthorized
+from shared.pseudonym import PseudonymKeys
 
 SCOPES = {
     "predict": "Score customers, send outcomes, read the models in service",
@@ -34,6 +36,14 @@ class Principal:
     # A keyed hash of the subject: what internal services and logs see instead of the name.
     pseudonym: str
 
+    def named(self) -> dict[str, Any]:
+        """Who admin calls act for, inside their service credential: the name, for the audit."""
+        return {"subject": self.subject, "scopes": self.scopes}
+
+    def pseudonymous(self) -> dict[str, Any]:
+        """Who serving calls act for, inside their service credential: the pseudonym only."""
+        return {"subject": self.pseudonym, "scopes": self.scopes}
+
 
 async def _settings(request: Request) -> GatewaySettings:
     settings: GatewaySettings = request.app.state.settings
@@ -48,6 +58,11 @@ async def _pool(request: Request) -> asyncpg.Pool:
 async def _tokens(request: Request) -> TokenCodec:
     tokens: TokenCodec = request.app.state.tokens
     return tokens
+
+
+async def _pseudonyms(request: Request) -> PseudonymKeys:
+    keys: PseudonymKeys = request.app.state.pseudonyms
+    return keys
 
 
 async def get_inference(request: Request) -> Upstream:
@@ -73,17 +88,29 @@ def pseudonym(secret: str, subject: str) -> str:
     return hmac.new(secret.encode(), subject.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def authenticate(state: Any, token: str | None, scopes: list[str]) -> Principal:
-    """The caller behind a bearer token, if it carries `scopes` (401/403 otherwise)."""
+async def authenticate(state: Any, token: str | None, scopes: list[str]) -> Principal:
+    """The caller behind a bearer token, if it carries `scopes` (401/403 otherwise).
+
+    The token must not be revoked and its account must still exist, be enabled and hold the
+    scopes (services/gateway/accounts.py): on the hot path both are in-process lookups.
+    """
     if not token:
         raise Unauthorized("missing bearer token", error_type="missing_token")
     tokens: TokenCodec = state.tokens
     claims = tokens.verify(token)
-    missing = sorted(set(scopes) - claims.scopes)
+    if claims.token_id in state.revoked_tokens:
+        raise Unauthorized("token has been revoked", error_type="invalid_token")
+    account: AccountState | None = await state.accounts.get(claims.subject)
+    if account is None or account.disabled:
+        raise Unauthorized("account does not exist or is disabled", error_type="invalid_token")
+    # Scopes taken away since the token was issued no longer count.
+    granted = claims.scopes & account.scopes
+    missing = sorted(set(scopes) - granted)
     if missing:
         raise Forbidden(f"token lacks scope: {', '.join(missing)}", error_type="insufficient_scope")
-    secret = state.settings.jwt_secret.get_secret_value()
-    return Principal(claims.subject, claims.scopes, pseudonym(secret, claims.subject))
+    # Its own key: the JWT secret signs tokens and must not also make pseudonyms.
+    secret = state.settings.pseudonym_key.get_secret_value()
+    return Principal(claims.subject, granted, pseudonym(secret, claims.subject))
 
 
 async def _principal(
@@ -91,7 +118,7 @@ async def _principal(
     security_scopes: SecurityScopes,
     token: Annotated[str | None, Depends(_bearer)],
 ) -> Principal:
-    return authenticate(request.app.state, token, security_scopes.scopes)
+    return await authenticate(request.app.state, token, security_scopes.scopes)
 
 
 async def enforce_limits(
@@ -131,6 +158,7 @@ TokensDep = Annotated[TokenCodec, Depends(_tokens)]
 InferenceDep = Annotated[Upstream, Depends(get_inference)]
 TrainingDep = Annotated[Upstream, Depends(get_training)]
 DriftDep = Annotated[Upstream, Depends(get_drift)]
+PseudonymsDep = Annotated[PseudonymKeys, Depends(_pseudonyms)]
 PredictCaller = Annotated[Principal, Security(_principal, scopes=["predict"])]
 AdminCaller = Annotated[Principal, Security(_principal, scopes=["admin"])]
 # Router-wide limits (`APIRouter(dependencies=[...])`).

@@ -4,12 +4,26 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
+from redis.asyncio import Redis
 
 from services.gateway import service
+from services.gateway.accounts import AccountStates, RevokedTokens
 from services.gateway.config import GatewaySettings
+from services.gateway.metrics import MetricsServer, drop_public_metrics
 from services.gateway.ratelimit import RateLimiter, Rule, redis_storage, rule
-from services.gateway.routes import auth, drift, experiments, feedback, predictions, training
+from services.gateway.routes import (
+    audit,
+    auth,
+    customers,
+    drift,
+    experiments,
+    feedback,
+    predictions,
+    training,
+    users,
+)
 from services.gateway.upstream import Upstream
 from shared.app import ServiceApp, create_service_app
 from shared.auth import TokenCodec
@@ -40,6 +54,8 @@ TAGS = [
     {"name": "training", "description": "Training jobs, promotion and rollback"},
     {"name": "experiments", "description": "A/B tests and shadow deployments"},
     {"name": "monitoring", "description": "Drift checks and live accuracy"},
+    {"name": "users", "description": "Disabling and enabling accounts"},
+    {"name": "privacy", "description": "Access and erasure requests, the audit log"},
     {"name": "operations", "description": "Health and metrics"},
 ]
 
@@ -64,11 +80,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     limiter.start()
     app.state.limiter = limiter
     app.state.pool = pool
+    app.state.accounts, app.state.revoked_tokens = account_checks(settings, pool)
+    app.state.revoked_tokens.start()
+    metrics_server = MetricsServer(settings.metrics_host, settings.metrics_port)
+    app.state.metrics_port = metrics_server.start()
     app.state.upstreams = {
         name: Upstream(
             name,
             url.rstrip("/"),
             transport,
+            app.state.credentials,
             timeout_s=settings.upstream_timeout_s,
             connect_timeout_s=settings.upstream_connect_timeout_s,
         )
@@ -81,9 +102,35 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        metrics_server.stop()
+        await app.state.revoked_tokens.stop()
         await limiter.stop()
         await transport.aclose()
         await pool.close()
+
+
+def account_checks(
+    settings: GatewaySettings, pool: asyncpg.Pool
+) -> tuple[AccountStates, RevokedTokens]:
+    """The per-request checks behind every token: account state and the revoked list."""
+    accounts = AccountStates(
+        pool, ttl_s=settings.account_cache_ttl_s, stale_max_s=settings.account_stale_max_s
+    )
+    redis = (
+        Redis.from_url(
+            settings.redis_url,
+            socket_timeout=settings.redis_timeout_s,
+            socket_connect_timeout=settings.redis_timeout_s,
+        )
+        if settings.redis_url
+        else None
+    )
+    revoked = RevokedTokens(
+        redis,
+        key=f"{settings.rate_limit_key_prefix}:revoked-tokens",
+        sync_interval_s=settings.revocation_sync_interval_s,
+    )
+    return accounts, revoked
 
 
 async def readiness(request: Request) -> dict[str, dict[str, Any]]:
@@ -116,6 +163,9 @@ def limit_rules(settings: GatewaySettings) -> dict[str, Rule]:
         "per_ip": rule("per_ip", settings.rate_limit_per_ip, "ip"),
         "admin": rule("admin", settings.rate_limit_admin, "caller"),
         "auth": rule("auth", settings.rate_limit_auth, "ip", exact=True),
+        "auth_account": rule(
+            "auth_account", settings.rate_limit_auth_account, "caller", exact=True
+        ),
     }
 
 
@@ -131,15 +181,28 @@ def create_app(settings: GatewaySettings | None = None) -> ServiceApp:
         readiness=readiness,
         streaming_prefixes=("/v1/features/csv",),
         openapi_tags=TAGS,
+        public=True,
     )
     app.state.limit_rules = limit_rules(settings)
+    app.state.pseudonyms = settings.pseudonym_keys()
     app.state.tokens = TokenCodec(
         secret=settings.jwt_secret.get_secret_value(),
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
         ttl_s=settings.jwt_ttl_s,
     )
-    for module in (auth, predictions, feedback, training, experiments, drift):
+    drop_public_metrics(app)
+    for module in (
+        auth,
+        users,
+        predictions,
+        feedback,
+        training,
+        experiments,
+        drift,
+        customers,
+        audit,
+    ):
         app.include_router(module.build_router(settings))
     if settings.gateway_fast_path:
         app.fast_routes.update(predictions.fast_routes())

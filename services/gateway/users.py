@@ -1,6 +1,8 @@
-"""`python -m services.gateway.users`: create or update a gateway user.
+"""`python -m services.gateway.users`: create, update, disable or enable a gateway user.
 
 python -m services.gateway.users alice --scopes predict    # password read from stdin/tty
+python -m services.gateway.users disable alice             # refused everywhere within 60 s
+python -m services.gateway.users enable alice
 """
 
 import argparse
@@ -8,12 +10,23 @@ import asyncio
 import getpass
 import sys
 
+import asyncpg
+
 from services.gateway.passwords import hash_password
 from services.gateway.service import ALL_SCOPES
 from shared.config import BaseServiceSettings
 from shared.contract import printable_text
 from shared.db import create_pool
-from shared.repositories.users import upsert_user
+from shared.errors import NotFound
+from shared.repositories.users import set_disabled, upsert_user
+
+ACTIONS = ("disable", "enable")
+
+
+async def set_user_disabled(*, pool: asyncpg.Pool, username: str, disabled: bool) -> None:
+    """Disable or enable a user: their tokens are refused (or accepted) again; 404 if unknown."""
+    if not await set_disabled(pool, username=username, disabled=disabled):
+        raise NotFound(f"no user named {username!r}", error_type="user_not_found")
 
 
 async def _save(dsn: str, username: str, password: str, scopes: list[str]) -> None:
@@ -22,6 +35,14 @@ async def _save(dsn: str, username: str, password: str, scopes: list[str]) -> No
         await upsert_user(
             pool, username=username, password_hash=hash_password(password), scopes=scopes
         )
+    finally:
+        await pool.close()
+
+
+async def _set_disabled(dsn: str, username: str, disabled: bool) -> None:
+    pool = await create_pool(dsn, min_size=1, max_size=1)
+    try:
+        await set_user_disabled(pool=pool, username=username, disabled=disabled)
     finally:
         await pool.close()
 
@@ -36,7 +57,27 @@ def _username(value: str) -> str:
     return value
 
 
+def _switch(action: str, argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog=f"python -m services.gateway.users {action}",
+        description=f"{action.capitalize()} a gateway user.",
+    )
+    parser.add_argument("username", type=_username)
+    args = parser.parse_args(argv)
+    dsn = BaseServiceSettings().database_url
+    try:
+        asyncio.run(_set_disabled(dsn, args.username, action == "disable"))
+    except NotFound as exc:
+        sys.stderr.write(f"{exc.message}\n")
+        return 1
+    sys.stdout.write(f"user {args.username} {action}d\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in ACTIONS:
+        return _switch(argv[0], argv[1:])
     parser = argparse.ArgumentParser(description="Create or update a gateway user.")
     parser.add_argument("username", type=_username)
     parser.add_argument("--scopes", default="predict", help="comma-separated: predict,admin")

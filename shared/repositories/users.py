@@ -22,6 +22,26 @@ async def get_user(pool: asyncpg.Pool, username: str) -> UserRow | None:
     return UserRow(**dict(record)) if record else None
 
 
+@dataclass(frozen=True, slots=True)
+class AccountRow:
+    scopes: list[str]
+    disabled: bool
+
+
+async def get_account(pool: asyncpg.Pool, username: str) -> AccountRow | None:
+    """A user's scopes and disabled flag (no password hash), or None."""
+    record = await pool.fetchrow("SELECT scopes, disabled FROM users WHERE username = $1", username)
+    return AccountRow(**dict(record)) if record else None
+
+
+async def set_disabled(pool: asyncpg.Pool, *, username: str, disabled: bool) -> bool:
+    """Disable (or enable) a user; False if there is no such user."""
+    status = await pool.execute(
+        "UPDATE users SET disabled = $2 WHERE username = $1", username, disabled
+    )
+    return bool(status == "UPDATE 1")
+
+
 async def count_users(pool: asyncpg.Pool) -> int:
     """How many users exist."""
     return int(await pool.fetchval("SELECT count(*) FROM users"))

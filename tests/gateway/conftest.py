@@ -44,6 +44,7 @@ def gateway_settings(database_dsn: str, redis_url: str | None, **overrides: Any)
         "admin_password": SecretStr(ADMIN[1]),
         "rate_limit_key_prefix": f"test-{uuid.uuid4().hex[:8]}",
         "inference_url": "http://inference.internal",
+        "metrics_port": 0,  # any free port: test runs overlap
     }
     return GatewaySettings(**(values | overrides))
 
@@ -63,4 +64,6 @@ async def gateway(
 def use_upstream(app: FastAPI, name: str, client: httpx.AsyncClient) -> None:
     """Point the running gateway's `name` upstream at an in-process app's client."""
     # The gateway sends through a bare transport; reuse the one behind the test's client.
-    app.state.upstreams[name] = Upstream(name, f"http://{name}.internal", client._transport)
+    app.state.upstreams[name] = Upstream(
+        name, f"http://{name}.internal", client._transport, app.state.credentials
+    )

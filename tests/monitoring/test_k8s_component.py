@@ -60,19 +60,26 @@ def test_the_component_renders_and_its_pod_monitor_scrapes_every_service(tmp_pat
     docs = render(tmp_path)
     kinds = {doc["kind"] for doc in docs}
     assert {"PodMonitor", "PrometheusRule", "ConfigMap", "Deployment"} <= kinds
-    (monitor,) = [doc for doc in docs if doc["kind"] == "PodMonitor"]
-    assert monitor["metadata"]["namespace"] == "ml-pipeline"
-    (expression,) = monitor["spec"]["selector"]["matchExpressions"]
-    (endpoint,) = monitor["spec"]["podMetricsEndpoints"]
-    label = monitor["spec"]["jobLabel"]
-    scraped = set()
-    for deployment in (doc for doc in docs if doc["kind"] == "Deployment"):
-        pod = deployment["spec"]["template"]
-        value = pod["metadata"]["labels"].get(expression["key"])
-        if value not in expression["values"]:
-            continue
-        ports = {p["name"] for c in pod["spec"]["containers"] for p in c.get("ports", [])}
-        assert endpoint["port"] in ports, deployment["metadata"]["name"]
-        scraped.add(pod["metadata"]["labels"][label])
-    # job label = service name, as the rules and the dashboard expect.
-    assert scraped == set(SERVICES)
+    monitors = [doc for doc in docs if doc["kind"] == "PodMonitor"]
+    scraped: list[str] = []
+    for monitor in monitors:
+        assert monitor["metadata"]["namespace"] == "ml-pipeline"
+        (expression,) = monitor["spec"]["selector"]["matchExpressions"]
+        (endpoint,) = monitor["spec"]["podMetricsEndpoints"]
+        label = monitor["spec"]["jobLabel"]
+        for deployment in (doc for doc in docs if doc["kind"] == "Deployment"):
+            pod = deployment["spec"]["template"]
+            value = pod["metadata"]["labels"].get(expression["key"])
+            if value not in expression["values"]:
+                continue
+            ports = {
+                p["name"]: p["containerPort"]
+                for c in pod["spec"]["containers"]
+                for p in c.get("ports", [])
+            }
+            assert endpoint["port"] in ports, deployment["metadata"]["name"]
+            if value == "gateway":  # its service port is public: never scraped there
+                assert ports[endpoint["port"]] != ports["http"]
+            scraped.append(pod["metadata"]["labels"][label])
+    # job label = service name, as the rules and the dashboard expect; each scraped once.
+    assert sorted(scraped) == sorted(SERVICES)

@@ -55,8 +55,11 @@ def exported(monitored_stack: MonitoredStack) -> Exported:
         check = client.post(f"{gateway}/v1/drift/checks", json={}, headers=headers)
         assert check.status_code == 200, check.text
         pages = Exported(names=set(), labels={})
+        stack = monitored_stack.stack
         for service in START_ORDER:
-            answer = client.get(f"{monitored_stack.stack.url(service)}/metrics")
+            # The gateway's public port has no /metrics: it is served on its own port.
+            url = stack.metrics_url() if service == "gateway" else f"{stack.url(service)}/metrics"
+            answer = client.get(url)
             assert answer.status_code == 200
             pages.add_page(answer.text)
     return pages

@@ -18,12 +18,14 @@ from services.gateway.dependencies import (
     InferenceDep,
     PredictCaller,
     Principal,
+    PseudonymsDep,
     authenticate,
     enforce_limits,
 )
 from services.gateway.upstream import Upstream
 from shared.errors import ServiceError, render, responses
 from shared.middleware import read_body
+from shared.pseudonym import pseudonymise_body
 from shared.schemas import (
     MAX_BATCH_INSTANCES,
     BatchPredictionResponse,
@@ -46,7 +48,8 @@ async def forward(
         path,
         answer,
         content=body,
-        headers={"X-Subject": caller.pseudonym, "Content-Type": "application/json"},
+        headers={"Content-Type": "application/json"},
+        **caller.pseudonymous(),
     )
 
 
@@ -61,14 +64,14 @@ class PredictRelay:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope["app"].state
         try:
-            caller = authenticate(state, _bearer(scope), ["predict"])
+            caller = await authenticate(state, _bearer(scope), ["predict"])
             await enforce_limits(state, scope, ("predict", "per_ip"), subject=caller.subject)
             raw = await read_body(receive)
-            validate(raw, self.request)  # the raw body is what goes on: no re-serialising
+            validate(raw, self.request)  # the raw body goes on, re-encoded only for customer ids
             response = await forward(
                 inference=state.upstreams["inference"],
                 path=self.path,
-                body=raw,
+                body=pseudonymise_body(raw, state.pseudonyms),
                 caller=caller,
                 answer=self.answer,
             )
@@ -109,12 +112,12 @@ def build_router(settings: GatewaySettings) -> APIRouter:
         dependencies=[PREDICT_LIMITS],
     )
     async def predict(
-        body: PredictRequest, caller: PredictCaller, inference: InferenceDep
+        body: PredictRequest, caller: PredictCaller, inference: InferenceDep, keys: PseudonymsDep
     ) -> Response:
         return await forward(
             inference=inference,
             path="/v1/predict",
-            body=body.model_dump_json(exclude_none=True).encode(),
+            body=pseudonymise_body(body.model_dump_json(exclude_none=True).encode(), keys),
             caller=caller,
             answer=PredictionResponse,
         )
@@ -131,12 +134,15 @@ def build_router(settings: GatewaySettings) -> APIRouter:
         dependencies=[PREDICT_LIMITS],
     )
     async def predict_batch(
-        body: BatchPredictRequest, caller: PredictCaller, inference: InferenceDep
+        body: BatchPredictRequest,
+        caller: PredictCaller,
+        inference: InferenceDep,
+        keys: PseudonymsDep,
     ) -> Response:
         return await forward(
             inference=inference,
             path="/v1/predict/batch",
-            body=body.model_dump_json(exclude_none=True).encode(),
+            body=pseudonymise_body(body.model_dump_json(exclude_none=True).encode(), keys),
             caller=caller,
             answer=BatchPredictionResponse,
         )
@@ -152,6 +158,6 @@ def build_router(settings: GatewaySettings) -> APIRouter:
         dependencies=[CALLER_PREDICT_LIMIT],
     )
     async def models(caller: PredictCaller, inference: InferenceDep) -> Response:
-        return await inference.relay("GET", "/v1/models", ModelsResponse)
+        return await inference.relay("GET", "/v1/models", ModelsResponse, **caller.pseudonymous())
 
     return router
