@@ -1,5 +1,10 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .audit_event_list import AuditEventList
+from .audit_event_view import AuditEventView
+from .audit_event_view_actor_type import AuditEventViewActorType
+from .audit_event_view_details import AuditEventViewDetails
+from .audit_event_view_outcome import AuditEventViewOutcome
 from .batch_predict_request import BatchPredictRequest
 from .batch_prediction_response import BatchPredictionResponse
 from .body_token_auth_token_post import BodyTokenAuthTokenPost
@@ -11,6 +16,7 @@ from .column_statistics_test import ColumnStatisticsTest
 from .column_statistics_verdict import ColumnStatisticsVerdict
 from .comparison import Comparison
 from .comparison_metric import ComparisonMetric
+from .customer_data import CustomerData
 from .drift_check_request import DriftCheckRequest
 from .drift_report import DriftReport
 from .drift_report_action import DriftReportAction
@@ -18,6 +24,8 @@ from .drift_report_details import DriftReportDetails
 from .drift_report_features import DriftReportFeatures
 from .drift_report_list import DriftReportList
 from .drift_report_verdict import DriftReportVerdict
+from .erasure_counts import ErasureCounts
+from .erasure_report import ErasureReport
 from .error_body import ErrorBody
 from .error_detail import ErrorDetail
 from .estimated_performance import EstimatedPerformance
@@ -37,6 +45,7 @@ from .ingest_rows_request_feature_row import IngestRowsRequestFeatureRow
 from .ingest_rows_request_feature_row_comprou_produto_type_1 import IngestRowsRequestFeatureRowComprouProdutoType1
 from .label_supply import LabelSupply
 from .label_supply_snapshot import LabelSupplySnapshot
+from .labelled_row import LabelledRow
 from .live_health_live_get_response_live_health_live_get import LiveHealthLiveGetResponseLiveHealthLiveGet
 from .live_performance import LivePerformance
 from .live_performance_status import LivePerformanceStatus
@@ -65,6 +74,8 @@ from .should_retrain_response import ShouldRetrainResponse
 from .should_retrain_response_verdict import ShouldRetrainResponseVerdict
 from .start_experiment_request import StartExperimentRequest
 from .start_experiment_request_mode import StartExperimentRequestMode
+from .stored_feedback import StoredFeedback
+from .stored_prediction import StoredPrediction
 from .token_response import TokenResponse
 from .training_job import TrainingJob
 from .training_job_accepted import TrainingJobAccepted
@@ -73,11 +84,17 @@ from .training_job_metrics import TrainingJobMetrics
 from .training_job_params import TrainingJobParams
 from .training_job_stage_type_0 import TrainingJobStageType0
 from .training_job_status import TrainingJobStatus
+from .user_status import UserStatus
 from .variant_results import VariantResults
 from .variant_results_variant import VariantResultsVariant
 from .window_request import WindowRequest
 
 __all__ = (
+    "AuditEventList",
+    "AuditEventView",
+    "AuditEventViewActorType",
+    "AuditEventViewDetails",
+    "AuditEventViewOutcome",
     "BatchPredictionResponse",
     "BatchPredictRequest",
     "BodyTokenAuthTokenPost",
@@ -89,6 +106,7 @@ __all__ = (
     "ColumnStatisticsVerdict",
     "Comparison",
     "ComparisonMetric",
+    "CustomerData",
     "DriftCheckRequest",
     "DriftReport",
     "DriftReportAction",
@@ -96,6 +114,8 @@ __all__ = (
     "DriftReportFeatures",
     "DriftReportList",
     "DriftReportVerdict",
+    "ErasureCounts",
+    "ErasureReport",
     "ErrorBody",
     "ErrorDetail",
     "EstimatedPerformance",
@@ -113,6 +133,7 @@ __all__ = (
     "IngestRowsRequest",
     "IngestRowsRequestFeatureRow",
     "IngestRowsRequestFeatureRowComprouProdutoType1",
+    "LabelledRow",
     "LabelSupply",
     "LabelSupplySnapshot",
     "LiveHealthLiveGetResponseLiveHealthLiveGet",
@@ -143,6 +164,8 @@ __all__ = (
     "ShouldRetrainResponseVerdict",
     "StartExperimentRequest",
     "StartExperimentRequestMode",
+    "StoredFeedback",
+    "StoredPrediction",
     "TokenResponse",
     "TrainingJob",
     "TrainingJobAccepted",
@@ -151,6 +174,7 @@ __all__ = (
     "TrainingJobParams",
     "TrainingJobStageType0",
     "TrainingJobStatus",
+    "UserStatus",
     "VariantResults",
     "VariantResultsVariant",
     "WindowRequest",

@@ -83,7 +83,7 @@ def sync_detailed(
 
      OAuth2 password flow: send `username` and `password` as form fields (`application/x-www-form-
     urlencoded`), optionally `scope` (space-separated: `predict`, `admin`). Returns a bearer token to
-    send as `Authorization: Bearer …`. Limited to 30/minute per client IP.
+    send as `Authorization: Bearer …`. Limited to 30/minute per client IP and 10/minute per account.
 
     Args:
         body (BodyTokenAuthTokenPost):
@@ -116,7 +116,7 @@ def sync(
 
      OAuth2 password flow: send `username` and `password` as form fields (`application/x-www-form-
     urlencoded`), optionally `scope` (space-separated: `predict`, `admin`). Returns a bearer token to
-    send as `Authorization: Bearer …`. Limited to 30/minute per client IP.
+    send as `Authorization: Bearer …`. Limited to 30/minute per client IP and 10/minute per account.
 
     Args:
         body (BodyTokenAuthTokenPost):
@@ -144,7 +144,7 @@ async def asyncio_detailed(
 
      OAuth2 password flow: send `username` and `password` as form fields (`application/x-www-form-
     urlencoded`), optionally `scope` (space-separated: `predict`, `admin`). Returns a bearer token to
-    send as `Authorization: Bearer …`. Limited to 30/minute per client IP.
+    send as `Authorization: Bearer …`. Limited to 30/minute per client IP and 10/minute per account.
 
     Args:
         body (BodyTokenAuthTokenPost):
@@ -175,7 +175,7 @@ async def asyncio(
 
      OAuth2 password flow: send `username` and `password` as form fields (`application/x-www-form-
     urlencoded`), optionally `scope` (space-separated: `predict`, `admin`). Returns a bearer token to
-    send as `Authorization: Bearer …`. Limited to 30/minute per client IP.
+    send as `Authorization: Bearer …`. Limited to 30/minute per client IP and 10/minute per account.
 
     Args:
         body (BodyTokenAuthTokenPost):
