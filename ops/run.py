@@ -77,6 +77,7 @@ def mlflow(cleanup: list) -> str:
             say(f"MLflow: {configured} does not answer; starting a local server instead")
     port = int(os.environ.get("MLFLOW_PORT", "5000"))
     say(f"MLflow: starting a server on port {port} (SQLite + artifacts in var/mlflow; ~30 s)")
+    # Behind basic auth; the services' account is generated once, kept in var/mlflow.
     url, child = devstack.start_mlflow((VAR / "mlflow").resolve(), port)
     cleanup.append(child.stop)
     return url
@@ -98,7 +99,7 @@ def banner(creds: dict[str, str], mlflow_url: str, metrics_url: str) -> None:
   ml-pipeline is up.
     API + docs   http://127.0.0.1:8000/docs
     metrics      {metrics_url} (gateway; each internal service on its own port)
-    MLflow UI    {mlflow_url}
+    MLflow UI    {mlflow_url} (account: var/mlflow/credentials.env)
     logs         var/logs/*.log
     drift check  every {DRIFT_CHECK_INTERVAL_S} s (DRIFT_CHECK_INTERVAL_S; 0 turns it off)
     retention    every {RETENTION_INTERVAL_S} s (RETENTION_INTERVAL_S; 0 turns it off)
@@ -144,7 +145,7 @@ def main() -> int:
             **({"REDIS_URL": redis_url} if redis_url else {}),
         }
         # ServiceStack gives JWT_SECRET and the admin's credentials to the gateway only.
-        ports = {**devstack.SERVICE_PORTS, METRICS: int(os.environ.get("METRICS_PORT", "9100"))}
+        ports = {**devstack.SERVICE_PORTS, METRICS: int(os.environ.get("METRICS_PORT", "9180"))}
         stack = ServiceStack(env=env, ports=ports, log_dir=(VAR / "logs").resolve())
         say("services: starting inference, training, drift, gateway")
         stack.start()

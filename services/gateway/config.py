@@ -51,7 +51,8 @@ class GatewaySettings(BaseServiceSettings):
     # /metrics is served here only, never on the public port (0: any free port).
     # Loopback unless told otherwise: Kubernetes and compose set 0.0.0.0 for the scraper.
     metrics_host: str = "127.0.0.1"
-    metrics_port: int = Field(default=9100, ge=0, le=65_535)
+    # 9180, not 9100: node_exporter holds 9100 on many hosts, and podman runs on the host network.
+    metrics_port: int = Field(default=9180, ge=0, le=65_535)
 
     # Keyed hash of customer ids and callers (shared/pseudonym.py); never the JWT or service key.
     pseudonym_key: SecretStr = SecretStr(_DEV_PSEUDONYM_KEY)

@@ -1,5 +1,7 @@
 """Offline checks of the Dockerfile, docker-compose.yml and the Kubernetes manifests."""
 
+import base64
+import configparser
 import functools
 import json
 import re
@@ -31,11 +33,20 @@ CONTRACT_ENV = frozenset({
     "PSEUDONYM_KEY", "RETENTION_PREDICTIONS_DAYS", "RETENTION_FEEDBACK_DAYS",
     # Security issue #10: the gateway's metrics port and the ingress as trusted proxy.
     "METRICS_HOST", "METRICS_PORT", "TRUSTED_PROXIES",
+    # The account the MLflow client signs registry calls with (MLflow's basic auth).
+    "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD",
 })
 # Read by the MLflow server process itself, not by our services.
-MLFLOW_SERVER_ENV = frozenset({"MLFLOW_SERVER_ALLOWED_HOSTS"})
+MLFLOW_SERVER_ENV = frozenset({
+    "MLFLOW_SERVER_ALLOWED_HOSTS", "MLFLOW_BACKEND_STORE_URI", "MLFLOW_AUTH_CONFIG_PATH",
+    "MLFLOW_AUTH_ADMIN_USERNAME", "MLFLOW_AUTH_ADMIN_PASSWORD", "MLFLOW_FLASK_SERVER_SECRET_KEY",
+    "MLFLOW_SERVER_ENABLE_JOB_EXECUTION",
+})
+# Services that read or move registry aliases; the gateway never talks to MLflow.
+MLFLOW_CLIENTS = ("inference", "training", "drift")
+MLFLOW_CLIENT_ENV = {"MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"}
 PORTS = {"gateway": 8000, "inference": 8001, "training": 8002, "drift": 8003}
-GATEWAY_METRICS_PORT = 9100
+GATEWAY_METRICS_PORT = 9180
 COMMANDS = {
     **{
         name: ["uvicorn", "--factory", f"services.{name}.main:create_app",
@@ -44,7 +55,8 @@ COMMANDS = {
                "--no-proxy-headers"]
         for name, port in PORTS.items()
     },
-    "mlflow": ["mlflow", "server", "--backend-store-uri", "sqlite:////mlflow/mlflow.db",
+    # Behind the basic-auth app; the registry store comes from MLFLOW_BACKEND_STORE_URI.
+    "mlflow": ["mlflow", "server", "--app-name", "basic-auth",
                "--artifacts-destination", "/mlflow/artifacts", "--serve-artifacts",
                "--host", "0.0.0.0", "--port", "5000", "--workers", "1"],
     "migrate": ["python", "-m", "shared.migrations"],
@@ -154,11 +166,24 @@ def dockerfile_stages() -> dict[str, list[tuple[str, str]]]:
 
 
 @functools.cache
-def compose_services() -> dict[str, Manifest]:
-    """Services of docker-compose.yml, anchors and merge keys resolved."""
-    spec = yaml.safe_load(COMPOSE.read_text())
+def compose_spec() -> Manifest:
+    """docker-compose.yml, anchors and merge keys resolved."""
+    spec: Manifest = yaml.safe_load(COMPOSE.read_text())
     assert "version" not in spec, "the Compose spec has no `version` key"
-    return spec["services"]
+    return spec
+
+
+def compose_services() -> dict[str, Manifest]:
+    """Services of docker-compose.yml."""
+    services: dict[str, Manifest] = compose_spec()["services"]
+    return services
+
+
+def auth_config(text: str) -> dict[str, str]:
+    """The [mlflow] section of a basic-auth configuration file."""
+    parser = configparser.ConfigParser()
+    parser.read_string(text)
+    return dict(parser["mlflow"])
 
 
 # --- external validators --------------------------------------------------------------
@@ -198,7 +223,10 @@ def test_secret_example_is_valid_and_only_placeholders(tmp_path: Path) -> None:
     assert run(tool("kubernetes-validate"), "--strict", "--quiet", str(bad)).returncode != 0
     secret = yaml.safe_load(SECRET_EXAMPLE.read_text())
     assert secret["kind"] == "Secret" and "data" not in secret
-    for key in ("JWT_SECRET", "ADMIN_PASSWORD", "DATABASE_URL", "REDIS_URL", "PSEUDONYM_KEY"):
+    placeholders = ["JWT_SECRET", "ADMIN_PASSWORD", "DATABASE_URL", "REDIS_URL", "PSEUDONYM_KEY"]
+    placeholders += ["MLFLOW_BACKEND_STORE_URI", "MLFLOW_TRACKING_PASSWORD"]
+    placeholders += ["MLFLOW_FLASK_SERVER_SECRET_KEY", "mlflow-auth.ini"]
+    for key in placeholders:
         assert "REPLACE_ME" in secret["stringData"][key], key
     assert not of_kind("prod", "Secret"), "re-applying must never overwrite the real Secret"
     # The dev overlay's throwaway secrets are only acceptable with ENVIRONMENT=dev.
@@ -425,13 +453,16 @@ def test_compose_startup_order_and_one_shots() -> None:
     for name, service in services.items():
         for dependency, rule in service.get("depends_on", {}).items():
             assert dependency in services, (name, dependency)
-            done = dependency == "migrate"
+            done = dependency in {"migrate", "mlflow-db"}
             expected = "service_completed_successfully" if done else "service_healthy"
             assert rule["condition"] == expected, (name, dependency)
-        one_shot = name in {"migrate", "bootstrap"}
+        one_shot = name in {"migrate", "bootstrap", "mlflow-db"}
         assert service["restart"] == ("no" if one_shot else "unless-stopped"), name
-        if one_shot:
+        if one_shot and name in COMMANDS:
             assert service["command"] == COMMANDS[name]
+    # The migrations finish before any service that uses the database starts.
+    for name in [*PORTS, "bootstrap"]:
+        assert "migrate" in services[name]["depends_on"], name
     assert services["bootstrap"]["profiles"] == ["demo"]
     checked = {n for n, s in services.items() if "test" in s.get("healthcheck", {})}
     assert {"postgres", "redis"} <= checked
@@ -449,3 +480,136 @@ def test_images_match_between_compose_and_kubernetes() -> None:
     for name, service in ours.items():
         assert service["image"].startswith(f"ml-pipeline/{service['build']['target']}:"), name
         assert service["build"]["target"] in stages, name
+
+
+# --- MLflow behind basic auth, on Postgres; migrations before the services ------------
+
+
+def env_sources(container: Manifest) -> dict[str, Any]:
+    """A container's env entries by name: a literal value or a secretKeyRef."""
+    return {
+        e["name"]: e.get("value", e.get("valueFrom", {}).get("secretKeyRef"))
+        for e in container.get("env", [])
+    }
+
+
+def secret_files(variant: str) -> dict[str, str]:
+    """The ml-pipeline-secrets keys of a variant (dev: generated; prod: the example)."""
+    if variant == "prod":
+        stored: dict[str, str] = yaml.safe_load(SECRET_EXAMPLE.read_text())["stringData"]
+        return stored
+    (secret,) = [
+        s for s in of_kind("dev", "Secret") if s["metadata"]["name"].startswith("ml-pipeline-")
+    ]
+    return {k: base64.b64decode(v).decode() for k, v in secret["data"].items()}
+
+
+@by_variant
+def test_mlflow_runs_behind_basic_auth_on_postgres(variant: str) -> None:
+    deployment = named(variant, "Deployment", "mlflow")
+    pod = template(deployment)["spec"]
+    (container,) = pod["containers"]
+    assert container["command"][2:4] == ["--app-name", "basic-auth"]
+    assert "--backend-store-uri" not in container["command"], "the Secret's URI must win"
+    env = env_sources(container)
+    secret = secret_files(variant)
+    assert env["MLFLOW_BACKEND_STORE_URI"]["key"] == "MLFLOW_BACKEND_STORE_URI"
+    assert secret["MLFLOW_BACKEND_STORE_URI"].startswith("postgresql://")
+    assert secret["MLFLOW_BACKEND_STORE_URI"].endswith("/mlflow")
+    # The admin the server creates is the account the services sign in with.
+    assert env["MLFLOW_AUTH_ADMIN_USERNAME"]["key"] == "MLFLOW_TRACKING_USERNAME"
+    assert env["MLFLOW_AUTH_ADMIN_PASSWORD"]["key"] == "MLFLOW_TRACKING_PASSWORD"
+    assert env["MLFLOW_FLASK_SERVER_SECRET_KEY"]["key"] == "MLFLOW_FLASK_SERVER_SECRET_KEY"
+    # The configuration file is mounted from the Secret where MLFLOW_AUTH_CONFIG_PATH says.
+    mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+    (volume,) = [v for v in pod["volumes"] if "secret" in v]
+    (item,) = volume["secret"]["items"]
+    assert f"{mounts[volume['name']]}/{item['path']}" == env["MLFLOW_AUTH_CONFIG_PATH"]
+    config = auth_config(secret[item["key"]])
+    assert config["default_permission"] == "NO_PERMISSIONS"
+    assert config["database_uri"].startswith("postgresql://")
+    assert config["database_uri"].endswith("/mlflow_auth")
+
+
+@by_variant
+def test_only_registry_clients_get_mlflow_credentials(variant: str) -> None:
+    for name in MLFLOW_CLIENTS:
+        (container,) = template(named(variant, "Deployment", name))["spec"]["containers"]
+        env = env_sources(container)
+        for key in MLFLOW_CLIENT_ENV:
+            assert env[key]["key"] == key, (name, key)
+            assert env[key]["name"].startswith("ml-pipeline-secrets"), (name, key)
+    (gateway,) = template(named(variant, "Deployment", "gateway"))["spec"]["containers"]
+    assert not MLFLOW_CLIENT_ENV & env_sources(gateway).keys()
+    if variant == "dev":
+        (bootstrap,) = template(named("dev", "Job", "bootstrap"))["spec"]["containers"]
+        assert MLFLOW_CLIENT_ENV <= env_sources(bootstrap).keys()
+
+
+@by_variant
+def test_migrations_run_before_every_service_starts(variant: str) -> None:
+    # An initContainer per pod, idempotent under the migrations' advisory lock: no Job to
+    # wait for (that would need API access from every pod), nothing to delete on upgrade.
+    starters = [named(variant, "Deployment", name) for name in PORTS]
+    if variant == "dev":
+        starters.append(named("dev", "Job", "bootstrap"))
+    for workload in starters:
+        pod = template(workload)["spec"]
+        (init,) = pod["initContainers"]
+        where = workload["metadata"]["name"]
+        assert init["command"] == COMMANDS["migrate"], where
+        assert image_repo(init["image"]) == "ml-pipeline/gateway", where
+        assert env_sources(init)["DATABASE_URL"]["key"] == "DATABASE_URL", where
+        assert init["securityContext"]["readOnlyRootFilesystem"] is True, where
+        assert init["securityContext"]["capabilities"]["drop"] == ["ALL"], where
+        assert {"cpu", "memory"} <= init["resources"]["limits"].keys(), where
+        empty_dirs = {v["name"] for v in pod["volumes"] if "emptyDir" in v}
+        assert {m["name"] for m in init["volumeMounts"]} <= empty_dirs, where
+    assert not [j for j in of_kind(variant, "Job") if j["metadata"]["name"] == "migrate"]
+
+
+def test_dev_postgres_creates_the_mlflow_databases() -> None:
+    pod = template(named("dev", "StatefulSet", "postgres"))["spec"]
+    (container,) = pod["containers"]
+    mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+    (init,) = [v for v in pod["volumes"] if v["name"] == "init"]
+    assert mounts["init"] == "/docker-entrypoint-initdb.d"
+    (secret,) = [
+        s for s in of_kind("dev", "Secret") if s["metadata"]["name"] == init["secret"]["secretName"]
+    ]
+    (item,) = init["secret"]["items"]
+    sql = base64.b64decode(secret["data"][item["key"]]).decode()
+    assert "CREATE DATABASE mlflow;" in sql and "CREATE DATABASE mlflow_auth;" in sql
+
+
+def test_compose_mlflow_runs_behind_basic_auth_on_postgres() -> None:
+    spec, services = compose_spec(), compose_services()
+    mlflow = services["mlflow"]
+    assert "command" not in mlflow, "the image's command (basic-auth) must run"
+    env = mlflow["environment"]
+    assert env["MLFLOW_BACKEND_STORE_URI"].startswith("postgresql://")
+    assert env["MLFLOW_BACKEND_STORE_URI"].endswith("@postgres:5432/mlflow")
+    (mounted,) = mlflow["configs"]
+    assert mounted["target"] == env["MLFLOW_AUTH_CONFIG_PATH"]
+    config = auth_config(spec["configs"][mounted["source"]]["content"])
+    assert config["default_permission"] == "NO_PERMISSIONS"
+    assert config["database_uri"].endswith("@postgres:5432/mlflow_auth")
+    for key in ("MLFLOW_AUTH_ADMIN_PASSWORD", "MLFLOW_FLASK_SERVER_SECRET_KEY"):
+        assert re.search(r"\$\{[A-Z_]+:\?", env[key]), key
+    # Both databases exist before MLflow starts, also on a volume made before they did.
+    assert mlflow["depends_on"]["mlflow-db"]["condition"] == "service_completed_successfully"
+    script = services["mlflow-db"]["command"][-1]
+    assert "for db in mlflow mlflow_auth" in script and "CREATE DATABASE" in script
+    for name in [*MLFLOW_CLIENTS, "bootstrap"]:
+        client_env = services[name]["environment"]
+        assert client_env["MLFLOW_TRACKING_USERNAME"] == env["MLFLOW_AUTH_ADMIN_USERNAME"], name
+        assert client_env["MLFLOW_TRACKING_PASSWORD"] == env["MLFLOW_AUTH_ADMIN_PASSWORD"], name
+    assert not MLFLOW_CLIENT_ENV & services["gateway"]["environment"].keys()
+
+
+def test_mlflow_image_defaults_to_default_deny() -> None:
+    stage = dockerfile_stages()["mlflow"]
+    env = " ".join(rest for keyword, rest in stage if keyword == "ENV")
+    assert "MLFLOW_AUTH_CONFIG_PATH=/etc/mlflow/basic_auth.ini" in env
+    (written,) = [rest for keyword, rest in stage if keyword == "RUN" and "basic_auth.ini" in rest]
+    assert "'default_permission = NO_PERMISSIONS'" in written
