@@ -32,7 +32,8 @@ class GatewaySettings(BaseServiceSettings):
     rate_limit_predict: str = "6000/minute"
     rate_limit_per_ip: str = "12000/minute"
     rate_limit_auth: str = "30/minute"
-    # Sign-in attempts per account, from any address: short window, see README "Accounts, tokens and sign-in".
+    # Sign-in attempts per account, from any address: a short window (README "Accounts, tokens
+    # and sign-in" weighs guessing against lockout).
     rate_limit_auth_account: str = "10/minute"
     rate_limit_admin: str = "600/minute"
     # How often batched rate-limit counts are pushed to Redis (see ratelimit.py).
