@@ -45,6 +45,9 @@ bench: install ## Benchmarks (tables: serving latency/throughput, drift statisti
 	@command -v wrk >/dev/null && command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk redis-server; }
 	$(PY) -m bench $(BENCH)
 
+soak: install ## Steady load through the gateway (DURATION s, default 600; RATE req/s, default 200): errors, p99 per minute, RSS/fds/db connections per service
+	DURATION=$(or $(DURATION),600) RATE=$(or $(RATE),200) $(PY) -m ops.soak
+
 images: ## Build the gateway, inference, training and drift images (buildah, local Debian base, cached layers); PYTHON_IMAGE=<image> to build on a registry's base
 	deploy/docker/images.sh $(IMAGES)
 
@@ -54,4 +57,4 @@ test-deploy: install ## Delivery checks only: manifests, CI workflow, Airflow DA
 clean: ## Remove the local stack's data (./var) and caches
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.* coverage.xml
 
-.PHONY: help install run migrate bootstrap test test-all lint images test-deploy openapi bench clean
+.PHONY: help install run migrate bootstrap test test-all lint images test-deploy openapi bench soak clean
