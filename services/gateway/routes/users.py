@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
-from pydantic import AfterValidator, BaseModel
+from pydantic import AfterValidator, BaseModel, Field
 
 from services.gateway.config import GatewaySettings
 from services.gateway.dependencies import ADMIN_LIMIT, AdminCaller, PoolDep
@@ -18,8 +18,8 @@ Username = Annotated[str, Path(min_length=1, max_length=200), AfterValidator(pri
 class UserStatus(BaseModel):
     """A user's state after the change."""
 
-    username: str
-    disabled: bool
+    username: str = Field(examples=["bob"])
+    disabled: bool = Field(examples=[True])
 
 
 def build_router(settings: GatewaySettings) -> APIRouter:
