@@ -47,6 +47,14 @@ class DriftSettings(BaseServiceSettings):
     drift_check_interval_s: float = Field(default=0.0, ge=0)
     drift_reference_cache_size: int = Field(default=4, ge=1)
 
+    # Retention (services/drift/retention.py): days kept, rows per DELETE, pause between them.
+    retention_predictions_days: int = Field(default=90, ge=1)
+    retention_feedback_days: int = Field(default=180, ge=1)
+    retention_batch_rows: int = Field(default=5_000, ge=1, le=100_000)
+    retention_pause_s: float = Field(default=0.05, ge=0, le=10)
+    # Scheduled runs inside the service; 0 turns them off (a CronJob runs them instead).
+    retention_interval_s: float = Field(default=0.0, ge=0)
+
     @model_validator(mode="after")
     def _window_fits_cap(self) -> Self:
         if self.drift_window_last_n > self.drift_max_window_rows:

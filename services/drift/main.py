@@ -9,14 +9,16 @@ from services.drift import router
 from services.drift.config import DriftSettings
 from services.drift.detector import DriftThresholds
 from services.drift.reference import RegistryReferences
+from services.drift.retention import policy_from
 from services.drift.retraining import TrainingClient
-from services.drift.scheduler import CheckScheduler
+from services.drift.scheduler import CheckScheduler, RetentionScheduler
 from services.drift.service import CheckPolicy, DriftMonitor
 from shared.app import create_service_app, postgres_readiness
 from shared.db import pool_for
 from shared.http import create_http_client
 from shared.logs import configure_logging
 from shared.registry import configure_mlflow
+from shared.service_auth import ServiceAuth
 
 
 def thresholds(settings: DriftSettings) -> DriftThresholds:
@@ -34,7 +36,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: DriftSettings = app.state.settings
     configure_mlflow(settings.mlflow_tracking_uri)
     pool = await pool_for(settings)
-    http_client = create_http_client(timeout_s=settings.drift_training_timeout_s)
+    # This service calls only training (retraining requests), as itself.
+    http_client = create_http_client(
+        timeout_s=settings.drift_training_timeout_s,
+        auth=ServiceAuth(app.state.credentials, "training"),
+    )
     monitor = DriftMonitor(
         pool=pool,
         references=RegistryReferences(
@@ -52,14 +58,23 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if settings.drift_check_interval_s > 0:
         scheduler = CheckScheduler(monitor=monitor, interval_s=settings.drift_check_interval_s)
         scheduler.start()
+    keeper = None
+    if settings.retention_interval_s > 0:
+        keeper = RetentionScheduler(
+            pool=pool, policy=policy_from(settings), interval_s=settings.retention_interval_s
+        )
+        keeper.start()
     app.state.pool = pool
     app.state.monitor = monitor
     app.state.scheduler = scheduler
+    app.state.retention = keeper
     try:
         yield
     finally:
         if scheduler is not None:
             await scheduler.stop()
+        if keeper is not None:
+            await keeper.stop()
         await http_client.aclose()
         await pool.close()
 

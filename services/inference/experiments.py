@@ -14,6 +14,7 @@ import asyncpg
 
 from services.inference.model_registry import LoadedModel, ModelHolder
 from services.inference.routing import assign_variant
+from shared.pseudonym import sticky_pseudonym
 from shared.registry import CHALLENGER
 from shared.repositories import experiments
 from shared.schemas_experiments import ExperimentMode
@@ -41,9 +42,13 @@ class Route:
 
 
 def assignment_unit(*, customer_id: str | None, subject: str | None, request_id: str | None) -> str:
-    """What a variant sticks to: the customer, else the caller, else this one request."""
+    """What a variant sticks to: the customer, else the caller, else this one request.
+
+    A customer is known by its pseudonym under the oldest configured key, so a key rotation
+    during an experiment keeps every customer on its variant (shared/pseudonym.py).
+    """
     if customer_id:
-        return f"customer:{customer_id}"
+        return f"customer:{sticky_pseudonym(customer_id)}"
     if subject:
         return f"subject:{subject}"
     return f"request:{request_id}"

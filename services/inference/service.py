@@ -18,9 +18,12 @@ from services.inference.experiments import ExperimentState, Route, assignment_un
 from services.inference.model_registry import ModelHolder, as_rows
 from services.inference.prediction_log import PredictionLogWriter
 from services.inference.shadow import ShadowScorer
+from shared.context import request_id_var
+from shared.pseudonym import storable_customer_id
 from shared.registry import PRODUCTION
 from shared.repositories.predictions import PredictionRow
 from shared.schemas import ModelRef, PredictionResponse, PredictRequest, Variant
+from shared.service_auth import caller_var
 from shared.tracing import span
 
 logger = logging.getLogger("services.inference.predictions")
@@ -55,6 +58,12 @@ class Caller:
 
     request_id: str | None
     subject: str | None
+
+    @classmethod
+    def current(cls) -> "Caller":
+        """The request being handled: its id, and the user its service credential names."""
+        caller = caller_var.get()
+        return cls(request_id_var.get(), caller.subject if caller is not None else None)
 
 
 @dataclass
@@ -192,7 +201,7 @@ def _record(
             latency_ms=latency_ms,
             request_id=caller.request_id,
             subject=caller.subject,
-            customer_id=request.customer_id,
+            customer_id=storable_customer_id(request.customer_id),
         )
         scorer.log_writer.submit(row)
         if route.shadow is not None and scorer.shadow is not None:

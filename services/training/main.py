@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from services.training.config import TrainingSettings
+from services.training.customers import router as customers
 from services.training.experiments import router as experiments
 from services.training.ingest import router as ingest
 from services.training.jobs import router as jobs
@@ -16,6 +17,7 @@ from shared.db import pool_for
 from shared.http import create_http_client
 from shared.logs import configure_logging
 from shared.registry import configure_mlflow
+from shared.service_auth import ServiceAuth
 
 
 @contextlib.asynccontextmanager
@@ -23,7 +25,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: TrainingSettings = app.state.settings
     configure_mlflow(settings.mlflow_tracking_uri)
     pool = await pool_for(settings)
-    http_client = create_http_client(timeout_s=settings.inference_reload_timeout_s)
+    # This service calls only inference (reloads after alias moves), as itself.
+    http_client = create_http_client(
+        timeout_s=settings.inference_reload_timeout_s,
+        auth=ServiceAuth(app.state.credentials, "inference"),
+    )
     runner = TrainingJobRunner(pool=pool, settings=settings, http_client=http_client)
     # Single training process by design: whatever was active before this start was cut off.
     await runner.recover()
@@ -50,6 +56,6 @@ def create_app(settings: TrainingSettings | None = None) -> FastAPI:
         readiness=postgres_readiness,
         streaming_prefixes=("/v1/features/csv",),
     )
-    for domain in (ingest, jobs, promotion, experiments):
+    for domain in (ingest, jobs, promotion, experiments, customers):
         app.include_router(domain.router)
     return app

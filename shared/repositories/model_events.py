@@ -8,7 +8,16 @@ from datetime import datetime
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
+from shared import audit
+from shared.repositories.audit_events import insert_event
+
 Connection = asyncpg.Connection | PoolConnectionProxy
+_AUDIT_ACTIONS = {
+    "promote": "model.promote",
+    "rollback": "model.rollback",
+    "experiment_start": "experiment.start",
+    "experiment_end": "experiment.stop",
+}
 _COLUMNS = "id, at, model_name, alias, action, from_version, to_version, forced, reason, actor"
 
 
@@ -50,8 +59,30 @@ async def record_event(
     forced: bool = False,
     reason: str | None = None,
     actor: str | None = None,
+    audit_action: str | None = None,
 ) -> ModelEvent:
-    """Append an alias move to the audit trail."""
+    """Append an alias move to the model's history, and to `audit_events` on the same connection.
+
+    `audit_action` names the move in the audit log when the alias action alone does not say
+    it (an experiment that ends by promotion is concluded, not stopped).
+    """
+    entry = audit.event(
+        audit_action or _AUDIT_ACTIONS.get(action, f"model.{action}"),
+        object_type="model_version",
+        object_id=to_version or from_version,
+        actor=actor,
+        actor_type="user" if actor else None,
+        service="training",
+        details={
+            "model": model_name,
+            "alias": alias,
+            "from_version": from_version,
+            "to_version": to_version,
+            "forced": forced,
+            "reason": reason,
+        },
+    )
+    await insert_event(conn, entry)
     record = await conn.fetchrow(
         "INSERT INTO model_events"
         " (model_name, alias, action, from_version, to_version, forced, reason, actor)"

@@ -527,6 +527,8 @@ def test_mlflow_runs_behind_basic_auth_on_postgres(variant: str) -> None:
     assert f"{mounts[volume['name']]}/{item['path']}" == env["MLFLOW_AUTH_CONFIG_PATH"]
     config = auth_config(secret[item["key"]])
     assert config["default_permission"] == "NO_PERMISSIONS"
+    # Without the sign-in cache every call pays a PBKDF2 hash (~0.5 s of CPU).
+    assert int(config["auth_cache_ttl_seconds"]) > 0
     assert config["database_uri"].startswith("postgresql://")
     assert config["database_uri"].endswith("/mlflow_auth")
 
@@ -593,6 +595,7 @@ def test_compose_mlflow_runs_behind_basic_auth_on_postgres() -> None:
     assert mounted["target"] == env["MLFLOW_AUTH_CONFIG_PATH"]
     config = auth_config(spec["configs"][mounted["source"]]["content"])
     assert config["default_permission"] == "NO_PERMISSIONS"
+    assert int(config["auth_cache_ttl_seconds"]) > 0
     assert config["database_uri"].endswith("@postgres:5432/mlflow_auth")
     for key in ("MLFLOW_AUTH_ADMIN_PASSWORD", "MLFLOW_FLASK_SERVER_SECRET_KEY"):
         assert re.search(r"\$\{[A-Z_]+:\?", env[key]), key
@@ -613,3 +616,4 @@ def test_mlflow_image_defaults_to_default_deny() -> None:
     assert "MLFLOW_AUTH_CONFIG_PATH=/etc/mlflow/basic_auth.ini" in env
     (written,) = [rest for keyword, rest in stage if keyword == "RUN" and "basic_auth.ini" in rest]
     assert "'default_permission = NO_PERMISSIONS'" in written
+    assert "'auth_cache_ttl_seconds = 60'" in written

@@ -149,6 +149,7 @@ async def end_experiment(
             to_version=None,
             reason=reason or f"experiment {ended.id} {outcome}",
             actor=actor,
+            audit_action="experiment.conclude" if outcome == "promoted" else "experiment.stop",
         )
     logger.info("experiment ended", extra={"experiment_id": str(ended.id), "outcome": outcome})
     await notify_inference(http_client=http_client, settings=settings)

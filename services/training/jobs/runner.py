@@ -37,6 +37,7 @@ from services.training.modeling.pipeline import (
 )
 from services.training.modeling.quality import QualityThresholds
 from services.training.promotion.service import promote_trained
+from shared import audit
 from shared.errors import ServiceError
 from shared.notify import Event, notify
 from shared.repositories import features, training_jobs
@@ -138,6 +139,15 @@ class TrainingJobRunner:
             active = await training_jobs.active_job(self.pool)
             # None means that job ended a moment ago: the caller may simply retry.
             raise TrainingInProgress(str(active.id) if active else "just finished")
+        await audit.record(
+            self.pool,
+            "training.job_start",
+            object_type="training_job",
+            object_id=str(job.id),
+            actor=request.requested_by,
+            service="training",
+            details={"reason": request.reason},
+        )
         self._task = asyncio.create_task(self._run(job.id, request))
         return job
 
@@ -176,6 +186,15 @@ class TrainingJobRunner:
                 status = "failed"
         metrics.RUNNING.set(0)
         metrics.job_ended(status, started=started, ended=time.time())
+        await audit.record(
+            self.pool,
+            "training.job_end",
+            object_type="training_job",
+            object_id=str(job_id),
+            outcome="success" if status == "succeeded" else "failure",
+            service="training",
+            details={"status": status},
+        )
 
     async def _fail(
         self,
@@ -222,7 +241,12 @@ class TrainingJobRunner:
 
     async def _extract(self, job_id: UUID, request: TrainingJobRequest) -> pd.DataFrame:
         await self._stage(job_id, "extract", 0.02)
-        columns = await features.read_labelled(self.pool, since=request.since, until=request.until)
+        columns = await features.read_labelled(
+            self.pool,
+            since=request.since,
+            until=request.until,
+            holdout_sources=self.settings.training_holdout_sources,
+        )
         frame = pd.DataFrame(columns)
         frame["observed_at"] = pd.to_datetime(frame["observed_at"], utc=True)
         return frame

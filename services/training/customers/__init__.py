@@ -1,0 +1,1 @@
+"""Data-subject requests: access export and erasure of one customer's rows."""
