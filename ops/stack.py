@@ -54,6 +54,9 @@ class ServiceStack:
     def service_env(self, name: str) -> dict[str, str]:
         """What service `name` gets: the shared settings it needs plus where its peers live."""
         env = {k: v for k, v in self.env.items() if name == "gateway" or k not in GATEWAY_ONLY}
+        if name != "gateway":
+            # Children inherit this process's environment: blank what it would pass on.
+            env |= {k: "" for k in GATEWAY_ONLY if k in os.environ}
         env |= {
             "INFERENCE_URL": self.url("inference"),
             "TRAINING_URL": self.url("training"),

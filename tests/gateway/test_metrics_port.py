@@ -1,8 +1,10 @@
 """The gateway's /metrics is on its own port, not the public one; secrets reach only the gateway."""
 
+import os
 from pathlib import Path
 
 import httpx
+import pytest
 
 from ops.stack import GATEWAY_ONLY, START_ORDER, ServiceStack
 from services.gateway.main import create_app as create_gateway
@@ -34,7 +36,11 @@ async def test_metrics_are_served_on_the_metrics_port_only(database_dsn: str) ->
             raise AssertionError("metrics port still answers after shutdown")
 
 
-def test_only_the_gateway_gets_the_jwt_secret_and_admin_credentials(tmp_path: Path) -> None:
+def test_only_the_gateway_gets_the_jwt_secret_and_admin_credentials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Set in the shell that runs `make run`: children inherit it unless it is blanked.
+    monkeypatch.setenv("ADMIN_PASSWORD", "from-the-shell")
     shared = {"DATABASE_URL": "postgresql://x/y", "SERVICE_KEY": "k" * 64}
     secrets = {"JWT_SECRET": "j" * 48, "ADMIN_USERNAME": "admin", "ADMIN_PASSWORD": "p" * 16}
     stack = ServiceStack(
@@ -49,6 +55,7 @@ def test_only_the_gateway_gets_the_jwt_secret_and_admin_credentials(tmp_path: Pa
     for name in ("inference", "training", "drift"):
         env = stack.service_env(name)
         assert env.items() >= shared.items(), name
-        assert not set(secrets) & env.keys(), name
+        assert not {k: v for k, v in env.items() if k in secrets and v}, name
+        assert {**os.environ, **env}["ADMIN_PASSWORD"] == "", name  # what the child sees
         assert "METRICS_PORT" not in env, name
     assert stack.metrics_url() == "http://127.0.0.1:9999/metrics"
