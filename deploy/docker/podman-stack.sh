@@ -11,7 +11,9 @@
 # MLFLOW_PORT (5000) INFERENCE_PORT (8001) TRAINING_PORT (8002) DRIFT_PORT (8003)
 # GATEWAY_PORT (8000), BIND (127.0.0.1; the gateway's address, 0.0.0.0 to publish it),
 # STACK_NAME (mlp: the prefix of the container and volume names), BOOTSTRAP (1: demo data and
-# a first model when the registry has none; 0 skips it).
+# a first model when the registry has none; 0 skips it), MLFLOW_TRACKING_USERNAME (ml-pipeline)
+# and MLFLOW_TRACKING_PASSWORD (generated once and kept in ~/.cache/ml-pipeline/: MLflow runs its
+# basic-auth app, and its user store on the volume keeps the first password it was given).
 # Services restart on their own when they die (--restart always).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -49,16 +51,31 @@ hardened=(--init --network host --read-only --tmpfs /tmp --cap-drop ALL
 up() {
   : "${DATABASE_URL:?set DATABASE_URL to an existing Postgres database}"
   local jwt="${JWT_SECRET:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')}"
+  # A generated key gives pseudonyms that change with every `up`: set PSEUDONYM_KEY to keep them.
+  local pseudonym_key="${PSEUDONYM_KEY:-$(python3 -c 'import secrets; print(secrets.token_hex(32))')}"
   local password="${ADMIN_PASSWORD:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(12))')}"
   local model="${MODEL_NAME:-comprou-produto}" mlflow="http://127.0.0.1:$MLFLOW_PORT"
+  local kept="${IMAGE_CACHE:-$HOME/.cache/ml-pipeline}/$PREFIX-mlflow-password"
+  if [ -z "${MLFLOW_TRACKING_PASSWORD:-}" ] && [ ! -s "$kept" ]; then
+    mkdir -p "$(dirname "$kept")"
+    (umask 077; python3 -c 'import secrets; print(secrets.token_urlsafe(24))' >"$kept")
+  fi
+  local mlflow_password="${MLFLOW_TRACKING_PASSWORD:-$(cat "$kept" 2>/dev/null)}"
+  # Only the services that use the registry sign in to it; the gateway never does.
+  local mlflow_client=(--env MLFLOW_TRACKING_USERNAME="${MLFLOW_TRACKING_USERNAME:-ml-pipeline}"
+    --env MLFLOW_TRACKING_PASSWORD="$mlflow_password")
   deploy/docker/images.sh gateway inference training drift mlflow
   down
 
+  # The image's defaults: registry and user store (SQLite) on the volume, default deny.
   podman volume exists "$PREFIX-mlflow" || podman volume create "$PREFIX-mlflow" >/dev/null
   podman run --detach --name "$PREFIX-mlflow" "${hardened[@]}" --restart always \
-    --volume "$PREFIX-mlflow:/mlflow" --env MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false \
-    "localhost/ml-pipeline/mlflow:$TAG" mlflow server \
-    --backend-store-uri sqlite:////mlflow/mlflow.db --artifacts-destination /mlflow/artifacts \
+    --volume "$PREFIX-mlflow:/mlflow" \
+    --env MLFLOW_AUTH_ADMIN_USERNAME="${MLFLOW_TRACKING_USERNAME:-ml-pipeline}" \
+    --env MLFLOW_AUTH_ADMIN_PASSWORD="$mlflow_password" \
+    --env MLFLOW_FLASK_SERVER_SECRET_KEY="$(python3 -c 'import secrets; print(secrets.token_hex(32))')" \
+    "localhost/ml-pipeline/mlflow:$TAG" mlflow server --app-name basic-auth \
+    --artifacts-destination /mlflow/artifacts \
     --serve-artifacts --host 127.0.0.1 --port "$MLFLOW_PORT" --workers 1 >/dev/null
   wait_http "$mlflow/health" 180
 
@@ -71,15 +88,16 @@ up() {
     python -m shared.migrations
   # Demo data and a first model, only when the registry has no production model yet.
   if [ "${BOOTSTRAP:-1}" = 1 ]; then
-    podman run --rm "${hardened[@]}" "${common[@]}" "localhost/ml-pipeline/training:$TAG" \
-      python -m services.training.bootstrap
+    podman run --rm "${hardened[@]}" "${common[@]}" "${mlflow_client[@]}" \
+      "localhost/ml-pipeline/training:$TAG" python -m services.training.bootstrap
   fi
 
   for service in "${SERVICES[@]}"; do
-    local extra=() host=127.0.0.1
+    local extra=("${mlflow_client[@]}") host=127.0.0.1
     if [ "$service" = gateway ]; then
       host="${BIND:-127.0.0.1}"
-      extra=(--env JWT_SECRET="$jwt" --env ADMIN_USERNAME="${ADMIN_USERNAME:-admin}"
+      extra=(--env JWT_SECRET="$jwt" --env PSEUDONYM_KEY="$pseudonym_key"
+        --env ADMIN_USERNAME="${ADMIN_USERNAME:-admin}"
         --env ADMIN_PASSWORD="$password")
       [ -z "${REDIS_URL:-}" ] || extra+=(--env REDIS_URL="$REDIS_URL")
     fi
