@@ -7,7 +7,9 @@ import httpx
 import pytest
 
 from shared.contract import MAX_JSON_DEPTH
-from shared.errors import ECHO_CHARS
+from shared.errors import ECHO_CHARS, ServiceError
+from shared.schemas import PredictRequest
+from shared.thin import validate
 from tests.gateway.conftest import Gateway
 
 JSON = {"Content-Type": "application/json"}
@@ -83,3 +85,12 @@ async def test_long_input_is_echoed_cut(gateway: Gateway) -> None:
     echoed = next(d for d in error["details"] if d["field"] == "customer_id")["input"]
     assert echoed.startswith("c" * ECHO_CHARS) and echoed.endswith("[4900 more characters]")
     assert any(d["field"].startswith("k" * ECHO_CHARS + "…") for d in error["details"])
+
+
+@pytest.mark.parametrize("levels", [150, 500, 100_000])
+def test_thin_entries_refuse_deep_nesting_as_malformed(levels: int) -> None:
+    body = f'{{"idade": 35, "renda_anual": 1.0, "customer_id": {_nested(levels)}}}'.encode()
+    with pytest.raises(ServiceError) as refused:
+        validate(body, PredictRequest)
+    # The parser's own depth limit answers first, whatever the model holds.
+    assert refused.value.status_code in (400, 422)
