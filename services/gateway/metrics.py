@@ -5,6 +5,7 @@ The gateway's port is the public one, so its metrics (per-route counts, limiter 
 counters) are served by a small HTTP server in a thread, bound to METRICS_HOST:METRICS_PORT.
 """
 
+import errno
 import logging
 import threading
 from wsgiref.simple_server import WSGIServer
@@ -24,9 +25,23 @@ class MetricsServer:
         self._server: WSGIServer | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self) -> int:
-        """Bind and serve; the port actually bound (METRICS_PORT=0 picks a free one)."""
-        self._server, self._thread = start_http_server(self.port, addr=self.host)
+    def start(self) -> int | None:
+        """Bind and serve; the port bound (METRICS_PORT=0 picks one), None if it was taken.
+
+        Under `uvicorn --workers N` every worker tries the same port and the first one wins;
+        the others serve without it. Each worker has its own registry, so a scrape sees one
+        worker's counts, as it did when /metrics shared the (load-balanced) public port.
+        """
+        try:
+            self._server, self._thread = start_http_server(self.port, addr=self.host)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            logger.warning(
+                "metrics port taken (by another worker of this gateway, or another program)",
+                extra={"host": self.host, "port": self.port},
+            )
+            return None
         self.port = self._server.server_port
         logger.info("metrics served", extra={"host": self.host, "port": self.port})
         return self.port

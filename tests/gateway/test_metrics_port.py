@@ -36,6 +36,19 @@ async def test_metrics_are_served_on_the_metrics_port_only(database_dsn: str) ->
             raise AssertionError("metrics port still answers after shutdown")
 
 
+async def test_a_second_worker_starts_without_the_taken_metrics_port(database_dsn: str) -> None:
+    first = create_gateway(gateway_settings(database_dsn, None))
+    async with serve(first):
+        port = first.state.metrics_port
+        # What `uvicorn --workers 2` does: the same settings in a second process.
+        second = create_gateway(gateway_settings(database_dsn, None, metrics_port=port))
+        async with serve(second) as client:
+            assert second.state.metrics_port is None
+            assert (await client.get("/health/live")).status_code == 200
+        async with httpx.AsyncClient() as scraper:
+            assert (await scraper.get(f"http://127.0.0.1:{port}/metrics")).status_code == 200
+
+
 def test_only_the_gateway_gets_the_jwt_secret_and_admin_credentials(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
