@@ -23,7 +23,7 @@ Body = Callable[[int], dict[str, Any]]
 
 def customer(i: int) -> dict[str, Any]:
     """A plausible prediction request body, different each time."""
-    rng = random.Random(i)
+    rng = random.Random(i)  # nosec B311 # reproducible test data, not secrets
     return {"idade": rng.randint(18, 80), "renda_anual": round(rng.uniform(5_000, 250_000), 2)}
 
 

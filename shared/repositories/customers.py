@@ -23,7 +23,7 @@ _FEEDBACK_MATCH = (
 )
 _FEEDBACK = (
     "SELECT prediction_id, comprou_produto, received_at, source FROM feedback "
-    f"WHERE {_FEEDBACK_MATCH} ORDER BY received_at, prediction_id"
+    f"WHERE {_FEEDBACK_MATCH} ORDER BY received_at, prediction_id"  # nosec B608 # constant names; values are $n params
 )
 _FEATURES = (
     "SELECT id, idade, renda_anual, comprou_produto, observed_at, source FROM features "
@@ -49,7 +49,10 @@ async def erase_customer(
     keys = list(pseudonyms)
     async with pool.acquire() as conn, conn.transaction():
         # Outcomes first: they are found through predictions too.
-        feedback = await conn.execute(f"DELETE FROM feedback WHERE {_FEEDBACK_MATCH}", keys)
+        feedback = await conn.execute(
+            f"DELETE FROM feedback WHERE {_FEEDBACK_MATCH}",  # nosec B608 # constant names; values are $n params
+            keys,
+        )
         features = await conn.execute(
             "DELETE FROM features WHERE customer_id = ANY($1::text[])", keys
         )
