@@ -16,6 +16,7 @@ import contextlib
 import contextvars
 import logging
 import random
+import re
 from collections.abc import MutableMapping
 from contextlib import AbstractContextManager
 from typing import Any
@@ -103,7 +104,11 @@ class SampledRequests:
         self.ratio = ratio
         # No spans per ASGI receive/send message: one span per request is what a reader follows.
         self.traced = OpenTelemetryMiddleware(
-            app, excluded_urls=EXCLUDED_URLS, exclude_spans=["receive", "send"]
+            app,
+            excluded_urls=EXCLUDED_URLS,
+            exclude_spans=["receive", "send"],
+            default_span_details=span_details,
+            server_request_hook=scrub_span,
         )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -125,6 +130,26 @@ class SampledRequests:
             _unsampled.reset(token)
 
 
+def redact_path(path: str) -> str:
+    """The path with any customer id replaced by its route parameter's name."""
+    return _CUSTOMER_PATH.sub(r"\1{customer_id}", path)
+
+
+def span_details(scope: Any) -> tuple[str, dict[str, Any]]:
+    """A server span's name, `METHOD /path`, without a customer id in it."""
+    return f"{scope.get('method', 'HTTP')} {redact_path(scope.get('path', ''))}", {}
+
+
+def scrub_span(span: Any, scope: Any) -> None:
+    """Overwrite the URL attributes of a span whose path carries a customer id."""
+    path = scope.get("path", "")
+    if _CUSTOMER_PATH.match(path):
+        for key in ("http.target", "url.path", "http.url", "url.full"):
+            span.set_attribute(key, redact_path(path))
+
+
+# A raw customer id never leaves the gateway, and data-subject requests carry one in the path.
+_CUSTOMER_PATH = re.compile(r"^(/v1/customers/)[^/]+")
 # W3C trace flags whose lowest bit (sampled) is set.
 _SAMPLED_FLAGS = frozenset(f"{flags:02x}" for flags in range(256) if flags & 1)
 

@@ -16,6 +16,7 @@ from shared.pseudonym import (
     storable_customer_id,
     stored_pseudonym,
 )
+from shared.tracing import scrub_span, span_details
 
 OLD = PseudonymKeys.from_settings(key="old-key-0123456789abcdef0123456789", version="v1")
 ROTATED = PseudonymKeys.from_settings(
@@ -111,3 +112,21 @@ def test_settings_refuse_a_reused_or_weak_key() -> None:
         )
     with pytest.raises(ValidationError, match="version"):
         GatewaySettings(pseudonym_retired_keys=SecretStr("v1=another-key-0123456789abcdefgh"))
+
+
+def test_traces_name_the_route_never_the_customer_id() -> None:
+    attributes: dict[str, str] = {}
+
+    class Span:
+        def set_attribute(self, key: str, value: str) -> None:
+            attributes[key] = value
+
+    scope = {"method": "DELETE", "path": "/v1/customers/c-981"}
+    assert span_details(scope)[0] == "DELETE /v1/customers/{customer_id}"
+    assert span_details({"method": "GET", "path": "/v1/customers/c-981/data"})[0] == (
+        "GET /v1/customers/{customer_id}/data"
+    )
+    scrub_span(Span(), scope)
+    assert attributes and all("c-981" not in value for value in attributes.values())
+    scrub_span(Span(), {"path": "/v1/predict"})  # nothing to hide elsewhere
+    assert set(attributes) == {"http.target", "url.path", "http.url", "url.full"}
