@@ -7,6 +7,7 @@ otherwise started as a child process with its data under a folder the caller cho
 import asyncio
 import glob
 import os
+import secrets
 import shutil
 import socket
 import subprocess  # nosec B404 # argument lists only, never a shell
@@ -247,23 +248,104 @@ def start_redis(work_dir: Path, port: int) -> tuple[str, ChildProcess]:
     return url, child
 
 
-def start_mlflow(work_dir: Path, port: int) -> tuple[str, ChildProcess]:
-    """An MLflow server on SQLite with artifacts served over HTTP (clients never need its disk)."""
+MLFLOW_AUTH_DEFAULTS = {
+    # Nobody but the admin account may read or change anything, models and aliases included.
+    "default_permission": "NO_PERMISSIONS",
+    "authorization_function": "mlflow.server.auth:authenticate_request_basic_auth",
+    # Each sign-in check is a PBKDF2 hash, ~0.5-1 s of CPU on a busy 2-core machine: a
+    # promotion or a model load (a dozen calls) timed out without this cache (~45 ms each).
+    "auth_cache_ttl_seconds": "60",
+}
+
+
+@dataclass(frozen=True)
+class MlflowCredentials:
+    """The account the services sign in to MLflow with: the basic-auth app's admin."""
+
+    username: str
+    password: str
+
+    def client_env(self) -> dict[str, str]:
+        """The variables the MLflow client reads to sign every request."""
+        return {
+            "MLFLOW_TRACKING_USERNAME": self.username,
+            "MLFLOW_TRACKING_PASSWORD": self.password,
+        }
+
+
+def mlflow_credentials(work_dir: Path) -> MlflowCredentials:
+    """MLFLOW_TRACKING_USERNAME/_PASSWORD when set, else the pair kept in `work_dir`, else new."""
+    username = os.environ.get("MLFLOW_TRACKING_USERNAME")
+    password = os.environ.get("MLFLOW_TRACKING_PASSWORD")
+    if username and password:
+        return MlflowCredentials(username, password)
+    # The auth database keeps the first admin password it saw: reuse it across restarts.
+    kept = work_dir / "credentials.env"
+    if kept.exists():
+        values = dict(line.split("=", 1) for line in kept.read_text().splitlines() if "=" in line)
+        return MlflowCredentials(
+            values["MLFLOW_TRACKING_USERNAME"], values["MLFLOW_TRACKING_PASSWORD"]
+        )
+    credentials = MlflowCredentials("ml-pipeline", secrets.token_urlsafe(24))
+    work_dir.mkdir(parents=True, exist_ok=True)
+    kept.write_text("".join(f"{k}={v}\n" for k, v in credentials.client_env().items()))
+    kept.chmod(0o600)
+    return credentials
+
+
+def write_mlflow_auth_config(path: Path, *, database_uri: str) -> Path:
+    """The basic-auth app's configuration file: default deny, users kept in `database_uri`."""
+    lines = ["[mlflow]", f"database_uri = {database_uri}"]
+    lines += [f"{key} = {value}" for key, value in MLFLOW_AUTH_DEFAULTS.items()]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def start_mlflow(
+    work_dir: Path,
+    port: int,
+    *,
+    credentials: MlflowCredentials | None = None,
+    backend_store_uri: str | None = None,
+    auth_database_uri: str | None = None,
+) -> tuple[str, ChildProcess]:
+    """An MLflow server behind its basic-auth app, artifacts served over HTTP.
+
+    The registry and the user store are SQLite files in `work_dir` unless URIs are given.
+    Every request needs `credentials` (the admin, created on first start); they are also
+    put in this process's environment, so its MLflow clients and the processes it starts
+    from then on sign in with them.
+    """
     if not port_is_free(port):
         raise RuntimeError(f"port {port} is taken: free it, or choose another (MLFLOW_PORT)")
     work_dir.mkdir(parents=True, exist_ok=True)
+    credentials = credentials or mlflow_credentials(work_dir)
+    auth_config = write_mlflow_auth_config(
+        work_dir / "basic_auth.ini",
+        database_uri=auth_database_uri or f"sqlite:///{work_dir / 'basic_auth.db'}",
+    )
     mlflow_bin = Path(sys.executable).with_name("mlflow")
-    # Its job runner and consumers serve MLflow's GenAI features, which nothing here uses;
-    # they held about half of the local stack's memory.
-    env = {"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false", **os.environ}
+    env = {
+        **os.environ,
+        # Its job runner and consumers serve MLflow's GenAI features, which nothing here uses;
+        # they held about half of the local stack's memory.
+        "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
+        "MLFLOW_AUTH_CONFIG_PATH": str(auth_config),
+        "MLFLOW_AUTH_ADMIN_USERNAME": credentials.username,
+        "MLFLOW_AUTH_ADMIN_PASSWORD": credentials.password,
+        # Signs the UI's CSRF tokens only; a new one per start just logs UI users out.
+        "MLFLOW_FLASK_SERVER_SECRET_KEY": secrets.token_hex(32),
+    }
     # `mlflow server` runs helpers found on PATH: make them this environment's.
     env["PATH"] = f"{mlflow_bin.parent}{os.pathsep}{env.get('PATH', '')}"
     child = ChildProcess(
         [
             str(mlflow_bin),
             "server",
+            "--app-name",
+            "basic-auth",
             "--backend-store-uri",
-            f"sqlite:///{work_dir / 'mlflow.db'}",
+            backend_store_uri or f"sqlite:///{work_dir / 'mlflow.db'}",
             "--artifacts-destination",
             str(work_dir / "artifacts"),
             "--host",
@@ -278,8 +360,29 @@ def start_mlflow(work_dir: Path, port: int) -> tuple[str, ChildProcess]:
     )
     process = child.start()
     url = f"http://127.0.0.1:{port}"
-    wait_http(f"{url}/health", timeout=120, process=process)
+    try:
+        wait_http(f"{url}/health", timeout=120, process=process)
+        _check_mlflow_sign_in(url, credentials, work_dir)
+    except Exception:
+        child.stop()
+        raise
+    os.environ.update(credentials.client_env())
     return url, child
+
+
+def _check_mlflow_sign_in(url: str, credentials: MlflowCredentials, work_dir: Path) -> None:
+    # The user store keeps the admin password of its first start and ignores later ones.
+    response = httpx.get(
+        f"{url}/api/2.0/mlflow/users/get",
+        params={"username": credentials.username},
+        auth=(credentials.username, credentials.password),
+        timeout=10,
+    )
+    if response.status_code != 200:
+        raise RuntimeError(
+            f"MLflow refuses {credentials.username!r} ({response.status_code}): the user store in "
+            f"{work_dir} holds another password; set MLFLOW_TRACKING_PASSWORD to it, or delete it"
+        )
 
 
 SERVICE_PORTS = {"gateway": 8000, "inference": 8001, "training": 8002, "drift": 8003}

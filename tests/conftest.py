@@ -8,6 +8,7 @@ run gets its own database and model name, so runs cannot collide.
 import asyncio
 import contextlib
 import os
+import secrets
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -25,6 +26,9 @@ from shared.migrations import apply_migrations
 from tests.asgi import serve
 
 RUN_ID = uuid.uuid4().hex[:8]
+# Every service signs and checks internal calls with SERVICE_KEY: in-process apps read it from
+# the environment, and the processes ServiceStack starts inherit it.
+os.environ.setdefault("SERVICE_KEY", secrets.token_hex(32))
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 TABLES = (
@@ -88,8 +92,23 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def mlflow_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """An MLflow tracking server with artifacts served over HTTP."""
+def mlflow_credentials() -> devstack.MlflowCredentials:
+    """The services' MLflow account: from the environment when set, else made for this run."""
+    username = os.environ.get("MLFLOW_TRACKING_USERNAME") or f"ml-pipeline-{RUN_ID}"
+    password = os.environ.get("MLFLOW_TRACKING_PASSWORD") or secrets.token_urlsafe(24)
+    return devstack.MlflowCredentials(username, password)
+
+
+@pytest.fixture(scope="session")
+def mlflow_uri(
+    tmp_path_factory: pytest.TempPathFactory, mlflow_credentials: devstack.MlflowCredentials
+) -> Iterator[str]:
+    """An MLflow tracking server behind basic auth, with artifacts served over HTTP.
+
+    An external server (MLFLOW_TRACKING_URI) is used with the credentials the environment
+    gives. A server of our own gets the run's credentials, put in os.environ: in-process
+    apps and the service processes the tests start sign in with them as deployments do.
+    """
     configured = os.environ.get("MLFLOW_TRACKING_URI")
     if configured:
         try:
@@ -98,7 +117,10 @@ def mlflow_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 return
         except httpx.HTTPError:
             pass
-    url, child = devstack.start_mlflow(tmp_path_factory.mktemp("mlflow"), devstack.free_port())
+    url, child = devstack.start_mlflow(
+        tmp_path_factory.mktemp("mlflow"), devstack.free_port(), credentials=mlflow_credentials
+    )
+    os.environ.update(mlflow_credentials.client_env())
     yield url
     child.stop()
 

@@ -17,7 +17,7 @@ import asyncpg
 import httpx
 import pytest
 
-from ops.devstack import free_port
+from ops.devstack import MlflowCredentials, free_port
 from tests.conftest import RUN_ID, scratch_database
 
 pytestmark = pytest.mark.e2e
@@ -112,6 +112,7 @@ def containers(
     pg_admin_dsn: str,
     redis_url: str,
     mlflow_uri: str,
+    mlflow_credentials: MlflowCredentials,
     model_name: str,
     trained_model: str,
 ) -> Iterator[tuple[Container, Container, str]]:
@@ -121,7 +122,9 @@ def containers(
         inference = Container(
             "inference",
             inference_port,
-            common | {"MLFLOW_TRACKING_URI": mlflow_uri, "MODEL_NAME": model_name},
+            common
+            | {"MLFLOW_TRACKING_URI": mlflow_uri, "MODEL_NAME": model_name}
+            | mlflow_credentials.client_env(),
         )
         gateway = Container(
             "gateway",
