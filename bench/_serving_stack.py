@@ -25,6 +25,7 @@ import httpx
 
 from ops import devstack
 from ops.stack import START_ORDER, ServiceStack
+from shared.service_auth import ServiceCredentials
 
 MODEL_NAME = "bench-model"
 DATABASE = "mlp_bench_serving"
@@ -45,6 +46,8 @@ class Bench:
     mlflow_url: str = ""
     stack: ServiceStack | None = None
     inference_ready_s: float = 0.0
+    # The key the services sign their calls with; the direct-to-inference scenarios sign too.
+    service_key: str = field(default_factory=lambda: secrets.token_hex(32))
     cleanup: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -56,6 +59,11 @@ class Bench:
     def url(self, service: str) -> str:
         assert self.stack is not None
         return self.stack.url(service)
+
+    def inference_token(self) -> str:
+        """A service credential for calling inference directly, as the gateway would (1 h)."""
+        credentials = ServiceCredentials(self.service_key, "gateway", ttl_s=3600)
+        return credentials.mint("inference", subject="bench", scopes=["predict"])
 
     def service_pid(self, service: str) -> int:
         assert self.stack is not None
@@ -95,6 +103,7 @@ def _service_env(bench: Bench) -> dict[str, str]:
         "MLFLOW_TRACKING_URI": bench.mlflow_url,
         "MODEL_NAME": MODEL_NAME,
         "JWT_SECRET": secrets.token_hex(32),
+        "SERVICE_KEY": bench.service_key,
         "ADMIN_USERNAME": ADMIN[0],
         "ADMIN_PASSWORD": ADMIN[1],
         "REDIS_URL": bench.redis_url,

@@ -116,13 +116,14 @@ def plan(settings: Settings, bench: stack.Bench, token: str, family: str, peer: 
         return dataclasses.replace(base, **kw)  # type: ignore[arg-type]
 
     predict, direct = f"{gateway}/v1/predict", f"{inference}/v1/predict"
+    signed = bench.inference_token()  # inference answers only signed internal calls
     rows = settings.batch_rows
     return [
         Scenario("gw1", family, "gateway /v1/predict", load(predict, 1, token=token), True),
         Scenario("gw8", family, "gateway /v1/predict", load(predict, 8, token=token), True),
         Scenario("gw64", family, "gateway /v1/predict", load(predict, 64, token=token), True),
-        Scenario("inf8", family, "inference /v1/predict", load(direct, 8), True),
-        Scenario("inf64", family, "inference /v1/predict", load(direct, 64), True),
+        Scenario("inf8", family, "inference /v1/predict", load(direct, 8, token=signed), True),
+        Scenario("inf64", family, "inference /v1/predict", load(direct, 64, token=signed), True),
         Scenario(
             "mlflow64",
             family,

@@ -10,6 +10,7 @@ answer (else local defaults, else a throwaway MLflow server).
 
 import asyncio
 import os
+import secrets
 import tempfile
 import time
 import uuid
@@ -22,6 +23,7 @@ import httpx
 from ops import devstack
 from services.training.synthetic import generate_customers
 from shared.migrations import apply_migrations
+from shared.service_auth import ServiceCredentials
 
 SIZES = (100_000, 1_000_000)
 _CHUNK_ROWS = 100_000
@@ -90,7 +92,10 @@ def measure(rows: int, *, admin_dsn: str, mlflow_uri: str, work: Path) -> Measur
         "MODEL_NAME": f"bench-training-{uuid.uuid4().hex[:8]}",
         "INFERENCE_URL": "http://127.0.0.1:9",
         "LOG_LEVEL": "WARNING",
+        "SERVICE_KEY": secrets.token_hex(32),
     }
+    # Training answers only signed internal calls: sign as the gateway would (1 h credential).
+    signed = ServiceCredentials(env["SERVICE_KEY"], "gateway", ttl_s=3600)
     service = devstack.start_service("training", port=port, env=env, log_dir=work)
     try:
         url = f"http://127.0.0.1:{port}"
@@ -98,7 +103,11 @@ def measure(rows: int, *, admin_dsn: str, mlflow_uri: str, work: Path) -> Measur
         assert service.process is not None
         pid = service.process.pid
         idle = _status_mb(pid, "VmRSS")
-        with httpx.Client(base_url=url, timeout=600) as client, csv_path.open("rb") as body:
+        auth = signed.authorization("training", subject="bench", scopes=["admin"])
+        with (
+            httpx.Client(base_url=url, timeout=600, headers=auth) as client,
+            csv_path.open("rb") as body,
+        ):
             began = time.perf_counter()
             report = client.post(
                 "/v1/features/csv", content=body, headers={"Content-Type": "text/csv"}

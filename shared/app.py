@@ -19,6 +19,7 @@ from shared.db import ping
 from shared.docs import install_api_docs
 from shared.errors import install_error_handlers
 from shared.middleware import EdgeMiddleware
+from shared.service_auth import ServiceCredentials, ServiceGuard, check_service_key
 from shared.tracing import install as install_tracing
 
 ReadinessCheck = Callable[[Request], Awaitable[dict[str, dict[str, Any]]]]
@@ -134,10 +135,22 @@ def create_service_app(
     readiness: ReadinessCheck,
     streaming_prefixes: Sequence[str] = (),
     openapi_tags: list[dict[str, Any]] | None = None,
+    public: bool = False,
 ) -> ServiceApp:
-    """Build a service app with the production middleware stack, health and metrics routes."""
+    """Build a service app with the production middleware stack, health and metrics routes.
+
+    Unless `public` (the gateway, which checks user tokens itself), every route but the probes
+    needs a service credential addressed to this service.
+    """
+    service = type(settings).__module__.split(".")[-2]
+    credentials = service_credentials(settings, service)
+    guard = None if public else ServiceGuard(credentials, service)
     app = ServiceApp(
-        edge={"max_bytes": settings.max_body_bytes, "streaming_prefixes": streaming_prefixes},
+        edge={
+            "max_bytes": settings.max_body_bytes,
+            "streaming_prefixes": streaming_prefixes,
+            "guard": guard,
+        },
         title=title,
         description=description,
         version="0.1.0",
@@ -145,6 +158,7 @@ def create_service_app(
         openapi_tags=openapi_tags,
     )
     app.state.settings = settings
+    app.state.credentials = credentials
     install_api_docs(app)
     install_error_handlers(app)
     # Lean: request count and latency per route; the default set also measures request and
@@ -157,9 +171,21 @@ def create_service_app(
         metrics.latency(metric_name="ml_api_request_duration_seconds", buckets=LATENCY_BUCKETS),
     )
     instrumentator.instrument(app).expose(app, tags=["operations"], include_in_schema=True)
-    install_tracing(app, service_name=type(settings).__module__.split(".")[-2])
+    install_tracing(app, service_name=service)
     app.include_router(health_router(readiness))
     return app
+
+
+def service_credentials(settings: BaseServiceSettings, service: str) -> ServiceCredentials:
+    """This service's credentials, after refusing a missing, weak or reused key."""
+    key = settings.service_key.get_secret_value()
+    jwt_secret = getattr(settings, "jwt_secret", None)
+    check_service_key(
+        key,
+        environment=settings.environment,
+        jwt_secret=jwt_secret.get_secret_value() if jwt_secret is not None else None,
+    )
+    return ServiceCredentials(key, service, ttl_s=settings.service_token_ttl_s)
 
 
 async def postgres_readiness(request: Request) -> dict[str, dict[str, Any]]:

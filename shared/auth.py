@@ -25,17 +25,17 @@ _PLACEHOLDER = re.compile(r"replace.?me|change.?me|example|placeholder|dev-only"
 MIN_DISTINCT_CHARACTERS = 10
 
 
-def check_secret(secret: str, *, environment: str) -> None:
+def check_secret(secret: str, *, environment: str, name: str = "JWT_SECRET") -> None:
     """Outside development, refuse a secret that is short, a placeholder or low in variety."""
     if environment == "dev":
         return
     if len(secret.encode()) < MIN_SECRET_BYTES:
         raise WeakSecretError(
-            f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes outside ENVIRONMENT=dev"
+            f"{name} must be at least {MIN_SECRET_BYTES} bytes outside ENVIRONMENT=dev"
         )
     if _PLACEHOLDER.search(secret) or len(set(secret)) < MIN_DISTINCT_CHARACTERS:
         raise WeakSecretError(
-            "JWT_SECRET looks like a placeholder: generate one, e.g. `openssl rand -hex 32`"
+            f"{name} looks like a placeholder: generate one, e.g. `openssl rand -hex 32`"
         )
 
 

@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["dev", "test", "prod"]
@@ -22,6 +22,9 @@ class BaseServiceSettings(BaseSettings):
     mlflow_tracking_uri: str = "http://127.0.0.1:5000"
     model_name: str = "comprou-produto"
     max_body_bytes: int = Field(default=1_000_000, ge=1_024)
+    # Signs every call between services (shared/service_auth.py); required by every service.
+    service_key: SecretStr = SecretStr("")
+    service_token_ttl_s: int = Field(default=300, ge=30, le=3600)
 
     @field_validator("database_url")
     @classmethod

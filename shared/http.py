@@ -31,10 +31,12 @@ def create_http_client(
     timeout_s: float = 10.0,
     connect_timeout_s: float = 1.0,
     max_connections: int = 200,
+    auth: httpx.Auth | None = None,
 ) -> httpx.AsyncClient:
     """One pooled client per process: short connect timeout so a down peer fails fast."""
     return httpx.AsyncClient(
         base_url=base_url,
+        auth=auth,
         timeout=httpx.Timeout(timeout_s, connect=connect_timeout_s),
         transport=create_transport(max_connections=max_connections),
         event_hooks={"request": [_propagate_request_id]},

@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.context import request_id_var
-from shared.errors import error_response
+from shared.errors import ServiceError, error_response, render
+from shared.service_auth import ServiceGuard, caller_var
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,8 @@ class EdgeMiddleware:
     """Adopt or mint the request id, refuse oversized bodies, turn crashes into a 500 body.
 
     Paths under `streaming_prefixes` skip the body limit: those routes stream their bodies and
-    enforce their own, larger, limit while reading.
+    enforce their own, larger, limit while reading. With a `guard` (internal services), every
+    request but the probes must carry a valid service credential, checked before the body is read.
     """
 
     def __init__(
@@ -35,10 +37,12 @@ class EdgeMiddleware:
         *,
         max_bytes: int,
         streaming_prefixes: Sequence[str] = (),
+        guard: ServiceGuard | None = None,
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.streaming_prefixes = tuple(streaming_prefixes)
+        self.guard = guard
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -62,7 +66,15 @@ class EdgeMiddleware:
                 message["headers"] = [*message.get("headers", ()), id_header, _NOSNIFF]
             await send(message)
 
+        caller_token = None
         try:
+            if self.guard is not None:
+                try:
+                    caller = self.guard.check(scope["path"], headers.get(b"authorization"))
+                except ServiceError as exc:
+                    await render(exc)(scope, _no_body, send_with_id)
+                    return
+                caller_token = caller_var.set(caller)
             if not scope["path"].startswith(self.streaming_prefixes):
                 receive = await self._bounded(headers, receive)
                 if receive is _REJECTED:
@@ -78,6 +90,8 @@ class EdgeMiddleware:
                 await response(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)
+            if caller_token is not None:
+                caller_var.reset(caller_token)
 
     async def _bounded(self, headers: Mapping[bytes, bytes], receive: Receive) -> Receive:
         declared = headers.get(b"content-length")
@@ -143,7 +157,7 @@ def _headers(scope: Scope) -> dict[bytes, bytes]:
     return wanted
 
 
-_READ = frozenset({b"x-request-id", b"content-length", b"transfer-encoding"})
+_READ = frozenset({b"x-request-id", b"content-length", b"transfer-encoding", b"authorization"})
 
 
 async def read_body(receive: Receive) -> bytes:

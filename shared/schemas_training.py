@@ -159,7 +159,7 @@ class NewTrainingJob(BaseModel):
 
 
 class TrainingJobRequest(NewTrainingJob):
-    """The internal form: who asked is recorded with the job."""
+    """A job as the runner takes it: who asked comes from the caller's service credential."""
 
     requested_by: Text | None = Field(default=None, max_length=128)
 
@@ -242,20 +242,12 @@ class PromoteRequest(BaseModel):
     reason: Text | None = Field(default=None, max_length=500)
 
 
-class InternalPromoteRequest(PromoteRequest):
-    actor: Text | None = Field(default=None, max_length=128)
-
-
 class RollbackRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"reason": "complaints about v4"}]}
     )
 
     reason: Text | None = Field(default=None, max_length=500)
-
-
-class InternalRollbackRequest(RollbackRequest):
-    actor: Text | None = Field(default=None, max_length=128)
 
 
 class PromotionResponse(BaseModel):

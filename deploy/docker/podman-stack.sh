@@ -51,6 +51,7 @@ hardened=(--init --network host --read-only --tmpfs /tmp --cap-drop ALL
 up() {
   : "${DATABASE_URL:?set DATABASE_URL to an existing Postgres database}"
   local jwt="${JWT_SECRET:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')}"
+  local service_key="${SERVICE_KEY:-$(python3 -c 'import secrets; print(secrets.token_hex(32))')}"
   # A generated key gives pseudonyms that change with every `up`: set PSEUDONYM_KEY to keep them.
   local pseudonym_key="${PSEUDONYM_KEY:-$(python3 -c 'import secrets; print(secrets.token_hex(32))')}"
   local password="${ADMIN_PASSWORD:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(12))')}"
@@ -80,7 +81,7 @@ up() {
   wait_http "$mlflow/health" 180
 
   local common=(--env ENVIRONMENT="${ENVIRONMENT:-prod}" --env DATABASE_URL="$DATABASE_URL"
-    --env MLFLOW_TRACKING_URI="$mlflow" --env MODEL_NAME="$model"
+    --env MLFLOW_TRACKING_URI="$mlflow" --env MODEL_NAME="$model" --env SERVICE_KEY="$service_key"
     --env INFERENCE_URL="http://127.0.0.1:${PORTS[inference]}"
     --env TRAINING_URL="http://127.0.0.1:${PORTS[training]}"
     --env DRIFT_URL="http://127.0.0.1:${PORTS[drift]}")

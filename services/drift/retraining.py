@@ -39,7 +39,7 @@ class TrainingClient:
         try:
             response = await self.client.post(
                 f"{self.base_url}/v1/training/jobs",
-                json={"reason": reason[:MAX_REASON_CHARS], "requested_by": "drift"},
+                json={"reason": reason[:MAX_REASON_CHARS]},
             )
         except httpx.HTTPError as exc:
             logger.warning("training unreachable", extra={"reason": type(exc).__name__})

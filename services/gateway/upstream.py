@@ -5,6 +5,7 @@ per-request cookie, auth, redirect and event-hook machinery, which cost about a 
 CPU per forwarded prediction.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from shared.context import request_id_var
 from shared.errors import BadGateway, GatewayTimeout, ServiceError, ServiceUnavailable
+from shared.service_auth import ServiceCredentials
 from shared.tracing import with_trace_headers
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -21,20 +23,35 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 @dataclass(frozen=True)
 class Upstream:
-    """One internal service behind the process's shared pooled transport."""
+    """One internal service behind the process's shared pooled transport.
+
+    Every request carries a service credential addressed to this service (its `name`), naming
+    the user it is made for, if any: the only identity internal services believe.
+    """
 
     name: str
     base_url: str
     transport: httpx.AsyncBaseTransport
+    credentials: ServiceCredentials
     timeout_s: float = 10.0
     connect_timeout_s: float = 1.0
     _urls: dict[str, httpx.URL] = field(default_factory=dict, compare=False, repr=False)
 
     async def send(
-        self, method: str, path: str, *, timeout_s: float | None = None, **kwargs: Any
+        self,
+        method: str,
+        path: str,
+        *,
+        timeout_s: float | None = None,
+        subject: str | None = None,
+        scopes: Iterable[str] = (),
+        **kwargs: Any,
     ) -> httpx.Response:
-        """Send a request and read the answer, whatever its status; transport errors raise."""
+        """Send a request (for `subject`, if given) and read the answer; transport errors raise."""
         headers = kwargs.pop("headers", None) or {}
+        headers = (
+            self.credentials.authorization(self.name, subject=subject, scopes=scopes) | headers
+        )
         request_id = request_id_var.get()
         if request_id:
             headers = {"X-Request-ID": request_id, **headers}

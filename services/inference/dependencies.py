@@ -3,11 +3,10 @@
 from typing import Annotated
 
 import asyncpg
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 
 from services.inference.config import InferenceSettings
 from services.inference.service import Caller, Scorer
-from shared.context import request_id_var
 
 
 async def _scorer(request: Request) -> Scorer:
@@ -25,10 +24,8 @@ async def _pool(request: Request) -> asyncpg.Pool:
     return pool
 
 
-async def _caller(
-    x_subject: Annotated[str | None, Header(max_length=128, include_in_schema=False)] = None,
-) -> Caller:
-    return Caller(request_id=request_id_var.get(), subject=x_subject)
+async def _caller() -> Caller:
+    return Caller.current()
 
 
 ScorerDep = Annotated[Scorer, Depends(_scorer)]

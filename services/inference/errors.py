@@ -1,6 +1,6 @@
 """Inference errors."""
 
-from shared.errors import Conflict, NotFound, ServiceUnavailable
+from shared.errors import Conflict, Forbidden, NotFound, ServiceUnavailable
 
 
 class ModelNotLoaded(ServiceUnavailable):
@@ -20,3 +20,7 @@ class PredictionNotFound(NotFound):
 
 class FeedbackAlreadyRecorded(Conflict):
     error_type = "feedback_already_recorded"
+
+
+class NotPredictionOwner(Forbidden):
+    error_type = "not_prediction_owner"

@@ -13,8 +13,7 @@ from services.inference.dependencies import CallerDep, PoolDep, ScorerDep
 from services.inference.feedback import record_feedback
 from services.inference.schemas import ReloadResponse
 from services.inference.service import Caller, Scorer
-from shared.context import request_id_var
-from shared.errors import ServiceError, invalid_request, render
+from shared.errors import ServiceError, render
 from shared.registry import CHALLENGER, PRODUCTION
 from shared.schemas import (
     BatchPredictionResponse,
@@ -25,9 +24,8 @@ from shared.schemas import (
     ServedModel,
 )
 from shared.schemas_experiments import FeedbackReceipt, FeedbackRequest
-from shared.thin import header, json_answer, read_model
-
-MAX_SUBJECT = 128
+from shared.service_auth import CallerDep as ServiceCallerDep
+from shared.thin import json_answer, read_model
 
 router = APIRouter(tags=["inference"])
 
@@ -60,10 +58,7 @@ class ThinScore:
         await response(scope, receive, send)
 
     async def _score(self, scope: Scope, receive: Receive, scorer: Scorer) -> Response:
-        subject = header(scope, b"x-subject")
-        if subject is not None and len(subject) > MAX_SUBJECT:
-            raise invalid_request([_SUBJECT_TOO_LONG])
-        caller = Caller(request_id=request_id_var.get(), subject=subject)
+        caller = Caller.current()
         if self.batch:
             many = await read_model(receive, BatchPredictRequest)
             scored = await service.predict_many(
@@ -72,13 +67,6 @@ class ThinScore:
             return json_answer(BatchPredictionResponse(predictions=scored))
         one = await read_model(receive, PredictRequest)
         return json_answer(await service.predict_one(scorer=scorer, request=one, caller=caller))
-
-
-_SUBJECT_TOO_LONG = {
-    "type": "string_too_long",
-    "loc": ("header", "x-subject"),
-    "msg": f"String should have at most {MAX_SUBJECT} characters",
-}
 
 
 def fast_routes() -> dict[tuple[str, str], ThinScore]:
@@ -106,8 +94,12 @@ async def models(scorer: ScorerDep) -> ModelsResponse:
 
 
 @router.post("/v1/feedback", status_code=202, summary="Report a prediction's actual outcome")
-async def feedback(body: FeedbackRequest, scorer: ScorerDep, pool: PoolDep) -> FeedbackReceipt:
-    return await record_feedback(pool=pool, log_writer=scorer.log_writer, request=body)
+async def feedback(
+    body: FeedbackRequest, scorer: ScorerDep, pool: PoolDep, caller: ServiceCallerDep
+) -> FeedbackReceipt:
+    return await record_feedback(
+        pool=pool, log_writer=scorer.log_writer, request=body, reporter=caller
+    )
 
 
 @router.post("/admin/reload", summary="Re-read the registry aliases and the experiment now")

@@ -27,6 +27,7 @@ from shared.db import create_pool
 from shared.http import create_http_client
 from shared.logs import configure_logging
 from shared.repositories import features
+from shared.service_auth import ServiceAuth, ServiceCredentials
 
 DEMO_ROWS = 20_000
 
@@ -70,7 +71,11 @@ async def bootstrap_model(settings: TrainingSettings, *, demo_rows: int) -> str 
         outcome = await anyio.to_thread.run_sync(train)
         if not outcome.decision.promote:
             raise RuntimeError(f"first model was not promoted: {outcome.decision.reason}")
-        async with create_http_client(timeout_s=settings.inference_reload_timeout_s) as client:
+        key = settings.service_key.get_secret_value()
+        auth = ServiceAuth(ServiceCredentials(key, "training"), "inference") if key else None
+        async with create_http_client(
+            timeout_s=settings.inference_reload_timeout_s, auth=auth
+        ) as client:
             await promote_trained(
                 pool=pool,
                 settings=settings,

@@ -25,6 +25,10 @@ class TrainingSettings(BaseServiceSettings):
     training_accuracy_floor: float = Field(default=0.85, ge=0, le=1)
     # Labelled rows (most recent first) a manual promotion scores both models on.
     training_promotion_eval_rows: int = Field(default=20_000, ge=100)
+    # Sources (`features.source`) whose rows may judge a model: the gate's holdout and the
+    # manual-promotion evaluation. Empty = every source; e.g. ["json", "csv"] keeps outcomes
+    # reported through the API (sources "feedback", "feedback-admin") out of the judging.
+    training_holdout_sources: list[str] = Field(default_factory=list)
     training_retrain_accuracy_threshold: float = Field(default=0.85, ge=0, le=1)
     training_retrain_window_days: float = Field(default=7.0, gt=0)
     training_max_csv_bytes: int = Field(default=200_000_000, ge=1_024)

@@ -171,7 +171,7 @@ async def training(
     assert pool is not None
     await pool.execute("TRUNCATE training_jobs")
     try:
-        async with serve(app, TRAINING_URL) as client:
+        async with serve(app, TRAINING_URL, as_service="drift") as client:
             service = TrainingService(app, client, pool)
             yield service
             await service.settle()

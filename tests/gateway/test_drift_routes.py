@@ -50,7 +50,7 @@ async def _stack(
         settings = gateway_settings(database_dsn, None)
         gateway = create_gateway(settings)
         gateway.dependency_overrides[get_drift] = lambda: Upstream(
-            "drift", DRIFT_URL, drift_client._transport
+            "drift", DRIFT_URL, drift_client._transport, gateway.state.credentials
         )
         async with serve(gateway) as client:
             yield Gateway(client, settings)
@@ -122,7 +122,9 @@ async def test_drift_service_down_is_503(db_pool: object, database_dsn: str) -> 
     settings = gateway_settings(database_dsn, None)
     app = create_gateway(settings)
     async with httpx.AsyncClient(timeout=2) as client:
-        dead = Upstream("drift", f"http://127.0.0.1:{free_port()}", client._transport)
+        dead = Upstream(
+            "drift", f"http://127.0.0.1:{free_port()}", client._transport, app.state.credentials
+        )
         app.dependency_overrides[get_drift] = lambda: dead
         async with serve(app) as gateway_client:
             gateway = Gateway(gateway_client, settings)

@@ -46,7 +46,7 @@ async def _stack(
     async with serve(training, TRAINING) as training_client:
         gateway = create_gateway(gateway_settings(database_dsn, None, **overrides))
         gateway.dependency_overrides[get_training] = lambda: Upstream(
-            "training", TRAINING, training_client._transport
+            "training", TRAINING, training_client._transport, gateway.state.credentials
         )
         async with serve(gateway) as client:
             yield Gateway(client, gateway.state.settings)
@@ -232,7 +232,7 @@ async def test_training_down_is_503(db_pool: object, database_dsn: str) -> None:
     async with httpx.AsyncClient() as closed, serve(gateway) as client:
         port = devstack.free_port()
         gateway.dependency_overrides[get_training] = lambda: Upstream(
-            "training", f"http://127.0.0.1:{port}", closed._transport
+            "training", f"http://127.0.0.1:{port}", closed._transport, gateway.state.credentials
         )
         session = Gateway(client, gateway.state.settings)
         answer = await client.post("/v1/training/jobs", headers=await session.auth("admin"))

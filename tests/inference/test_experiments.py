@@ -17,7 +17,7 @@ from services.inference.main import create_app
 from services.inference.routing import assign_variant
 from shared import registry
 from tests.ab_models import AbModels, ab_models, begin_experiment, finish_experiment
-from tests.asgi import serve
+from tests.asgi import serve, service_headers
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,9 @@ async def test_customers_are_split_and_each_sticks_to_one_variant(
     assert versions == {"production": ab.production, "challenger": ab.challenger}
     assert abs(expected.count("challenger") / 1_000 - 0.3) < 0.05
     for _ in range(5):
-        single = await inference.post("/v1/predict", json=instances[7], headers={"X-Subject": "x"})
+        single = await inference.post(
+            "/v1/predict", json=instances[7], headers=service_headers("inference", subject="x")
+        )
         assert single.json()["model"]["variant"] == expected[7]
     logged = await _logged(db_pool, [p["prediction_id"] for p in predictions])
     assert {row["experiment_id"] for row in logged.values()} == {experiment.id}
@@ -106,7 +108,9 @@ async def test_without_customer_id_the_caller_is_the_unit(
     for subject in [f"s-{i}" for i in range(20)]:
         seen = set()
         for _ in range(3):
-            answer = await inference.post("/v1/predict", json=body, headers={"X-Subject": subject})
+            answer = await inference.post(
+                "/v1/predict", json=body, headers=service_headers("inference", subject=subject)
+            )
             seen.add(answer.json()["model"]["variant"])
         by_caller[subject] = seen
 
@@ -156,7 +160,8 @@ async def test_a_challenger_alias_that_disagrees_with_the_record_is_not_served(
 
 
 def _served_challenger(url: str) -> str | None:
-    challenger = httpx.get(f"{url}/v1/models", timeout=5).json()["challenger"]
+    answer = httpx.get(f"{url}/v1/models", headers=service_headers("inference"), timeout=5)
+    challenger = answer.json()["challenger"]
     return challenger and challenger["version"]
 
 
@@ -169,7 +174,12 @@ def _wait_for(predicate: Any, timeout: float = 20.0) -> None:
 
 def _variants(url: str, customers: list[str]) -> list[str]:
     instances = [{"idade": 45, "renda_anual": 60_000.0, "customer_id": c} for c in customers]
-    answer = httpx.post(f"{url}/v1/predict/batch", json={"instances": instances}, timeout=10)
+    answer = httpx.post(
+        f"{url}/v1/predict/batch",
+        json={"instances": instances},
+        headers=service_headers("inference"),
+        timeout=10,
+    )
     assert answer.status_code == 200, answer.text
     return [p["model"]["variant"] for p in answer.json()["predictions"]]
 

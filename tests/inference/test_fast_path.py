@@ -7,10 +7,10 @@ import pytest
 
 from services.inference.config import InferenceSettings
 from services.inference.main import create_app
-from tests.asgi import serve
+from tests.asgi import serve, service_headers
 
 CASES: dict[str, tuple[str, dict[str, str], bytes]] = {
-    "one": ("/v1/predict", {"X-Subject": "abc"}, b'{"idade": 35, "renda_anual": 85000.0}'),
+    "one": ("/v1/predict", {"subject": "abc"}, b'{"idade": 35, "renda_anual": 85000.0}'),
     "customer": ("/v1/predict", {}, b'{"idade": 61, "renda_anual": 2.5, "customer_id": "c-9"}'),
     "batch": (
         "/v1/predict/batch",
@@ -21,8 +21,11 @@ CASES: dict[str, tuple[str, dict[str, str], bytes]] = {
     "wrong-type": ("/v1/predict", {}, b'{"idade": "35", "renda_anual": 1.0}'),
     "truncated": ("/v1/predict", {}, b'{"idade": 35, '),
     "empty": ("/v1/predict/batch", {}, b""),
-    "long-subject": ("/v1/predict", {"X-Subject": "s" * 129}, b'{"idade": 35, "renda_anual": 1}'),
 }
+
+
+def _as(identity: dict[str, str]) -> dict[str, str]:
+    return service_headers("inference", subject=identity["subject"]) if identity else {}
 
 
 @pytest.fixture
@@ -65,7 +68,7 @@ async def test_thin_and_documented_routes_answer_alike(
     shapes = [
         _shape(
             await client.post(
-                path, content=raw, headers={"Content-Type": "application/json", **headers}
+                path, content=raw, headers={"Content-Type": "application/json", **_as(headers)}
             )
         )
         for client in both

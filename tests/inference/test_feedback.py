@@ -14,7 +14,7 @@ from services.inference.config import InferenceSettings
 from services.inference.main import create_app
 from shared.repositories.experiments import shadow_prediction_id
 from tests.ab_models import AbModels, ab_models, begin_experiment, finish_experiment
-from tests.asgi import serve
+from tests.asgi import serve, service_headers
 from tests.conftest import emptied_pool, scratch_database
 
 
@@ -50,9 +50,15 @@ def app(feedback_dsn: str, ab: AbModels) -> FastAPI:
     return create_app(settings)
 
 
+# The caller the gateway names in its service credential (a pseudonym in real traffic).
+ALICE = "alice-pseudonym"
+
+
 @pytest.fixture
 async def inference(db_pool: asyncpg.Pool, app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """Inference, called by the gateway on behalf of ALICE."""
     async with serve(app) as client:
+        client.headers.update(service_headers("inference", subject=ALICE, scopes=["predict"]))
         yield client
 
 
@@ -89,6 +95,40 @@ async def test_outcome_is_stored_and_becomes_a_labelled_row(
         stored["created_at"],
     )
     assert [tuple(row) for row in labelled] == [(52, 48_500.5, True, stored["created_at"])]
+    reporter = await db_pool.fetchrow(
+        "SELECT reported_by, source FROM feedback WHERE prediction_id = $1::uuid",
+        prediction["prediction_id"],
+    )
+    assert tuple(reporter) == (ALICE, "owner")
+
+
+async def test_only_the_caller_served_or_an_admin_labels_a_prediction(
+    inference: httpx.AsyncClient, db_pool: asyncpg.Pool
+) -> None:
+    prediction = await _predict(inference)
+    body = {"prediction_id": prediction["prediction_id"], "comprou_produto": True}
+
+    def acting_for(subject: str, *scopes: str) -> dict[str, str]:
+        return service_headers("inference", subject=subject, scopes=scopes)
+
+    labelled = "SELECT count(*) FROM features"
+    before = await db_pool.fetchval(labelled)
+    stranger = await inference.post("/v1/feedback", json=body, headers=acting_for("mallory"))
+    nobody = await inference.post("/v1/feedback", json=body, headers=service_headers("inference"))
+    after_refusals = await db_pool.fetchval(labelled)
+    admin = await inference.post("/v1/feedback", json=body, headers=acting_for("ops", "admin"))
+
+    assert (stranger.status_code, nobody.status_code, admin.status_code) == (403, 403, 202)
+    assert stranger.json()["error"]["type"] == "not_prediction_owner"
+    assert after_refusals == before  # a refused outcome leaves no labelled row behind
+    stored = await db_pool.fetchrow(
+        "SELECT reported_by, source FROM feedback WHERE prediction_id = $1::uuid",
+        prediction["prediction_id"],
+    )
+    assert tuple(stored) == ("ops", "admin")
+    sources = await db_pool.fetch("SELECT source FROM features ORDER BY id DESC LIMIT 1")
+    assert [row["source"] for row in sources] == ["feedback-admin"]
+    assert await db_pool.fetchval(labelled) == before + 1
 
 
 async def test_second_outcome_for_a_prediction_is_409(

@@ -16,7 +16,7 @@ import pytest
 
 from services.inference.main import create_app
 from shared.logs import JsonFormatter
-from tests.asgi import serve
+from tests.asgi import serve, service_headers
 from tests.conftest import inference_settings
 
 SUBJECT = "5f0c0ffee5f0c0ffee5f0c0ffee5f0c0"  # what the gateway sends: a keyed hash
@@ -48,7 +48,12 @@ def lines() -> Iterator[list[dict[str, Any]]]:
 
 
 async def _predict(settings: Any) -> tuple[dict[str, Any], str]:
-    headers = {"X-Request-ID": "req-log-line-1", "X-Subject": SUBJECT}
+    # The identity comes from the service credential only: a header naming someone is ignored.
+    headers = {
+        "X-Request-ID": "req-log-line-1",
+        "X-Subject": "someone-else",
+        **service_headers("inference", subject=SUBJECT),
+    }
     body = {"idade": 35, "renda_anual": 85_000.0, "customer_id": CUSTOMER}
     async with serve(create_app(settings), "http://inference.internal") as client:
         answer = await client.post("/v1/predict", json=body, headers=headers)

@@ -20,10 +20,14 @@ from shared.repositories import experiments
 from shared.repositories.experiments import ExperimentRow, shadow_prediction_id
 from shared.repositories.predictions import PredictionRow, insert_predictions
 from tests.ab_models import AbModels, ab_models, finish_experiment
-from tests.asgi import serve
+from tests.asgi import serve, service_headers
 
 PATH = "/v1/experiments/ab"
-ADMIN = {"X-Actor": "alice"}
+
+
+def _admin() -> dict[str, str]:
+    """The gateway's credential for admin alice (alias moves are audited under her name)."""
+    return service_headers("training", subject="alice", scopes=["admin"])
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +108,7 @@ async def test_start_read_and_stop(
     training: httpx.AsyncClient, db_pool: asyncpg.Pool, ab: AbModels
 ) -> None:
     started = await training.put(
-        PATH, json={"challenger_version": int(ab.challenger), "traffic": 0.2}, headers=ADMIN
+        PATH, json={"challenger_version": int(ab.challenger), "traffic": 0.2}, headers=_admin()
     )
     assert started.status_code == 201, started.text
     view = started.json()
@@ -125,7 +129,7 @@ async def test_start_read_and_stop(
     assert results["sample_size"]["baseline_rate"] == 0.5
     assert [v["predictions"] for v in results["variants"]] == [0, 0]
 
-    stopped = await training.delete(PATH, headers=ADMIN)
+    stopped = await training.delete(PATH, headers=_admin())
     assert stopped.status_code == 200
     assert (stopped.json()["active"], stopped.json()["outcome"]) == (False, "stopped")
     assert registry.CHALLENGER not in _aliases(ab)
@@ -287,7 +291,7 @@ async def test_promote_goes_through_the_promotion_path_and_ends_the_experiment(
     await training.put(PATH, json={"challenger_version": ab.challenger, "traffic": 0.5})
 
     answer = await training.post(
-        f"{PATH}/promote", json={"force": True, "reason": "won"}, headers=ADMIN
+        f"{PATH}/promote", json={"force": True, "reason": "won"}, headers=_admin()
     )
 
     assert answer.status_code == 200, answer.text

@@ -18,7 +18,7 @@ from services.training.jobs.runner import INTERRUPTED
 from services.training.main import create_app
 from shared import registry
 from shared.repositories import model_events, training_jobs
-from tests.asgi import serve
+from tests.asgi import serve, service_headers
 from tests.training.conftest import (
     customers,
     load_features,
@@ -68,7 +68,8 @@ async def test_job_trains_registers_and_promotes_the_first_model(
     async with _training(training_dsn, mlflow_uri, fresh_model) as client:
         started = await client.post(
             "/v1/training/jobs",
-            json={"reason": "test", "requested_by": "tester", "since": window_start.isoformat()},
+            json={"reason": "test", "since": window_start.isoformat()},
+            headers=service_headers("training", subject="tester", scopes=["admin"]),
         )
         assert started.status_code == 202, started.text
         job_id = started.json()["job_id"]

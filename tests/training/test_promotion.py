@@ -23,11 +23,16 @@ from services.training.registry_calls import current_production, in_registry_thr
 from shared import registry
 from shared.errors import Conflict
 from shared.repositories import model_events
-from tests.asgi import serve
+from tests.asgi import serve, service_headers
 from tests.conftest import inference_settings
 from tests.training.conftest import customers, load_features, register_version, training_settings
 
 INFERENCE = "http://inference.internal"
+
+
+def _ops() -> dict[str, str]:
+    """The gateway's credential for admin ops: alias moves are audited under that name."""
+    return service_headers("training", subject="ops", scopes=["admin"])
 
 
 def _production(mlflow_uri: str, name: str) -> registry.VersionInfo | None:
@@ -35,7 +40,9 @@ def _production(mlflow_uri: str, name: str) -> registry.VersionInfo | None:
 
 
 async def _run_job(client: httpx.AsyncClient) -> dict[str, Any]:
-    started = await client.post("/v1/training/jobs", json={"requested_by": "tester"})
+    started = await client.post(
+        "/v1/training/jobs", json={}, headers=service_headers("training", subject="tester")
+    )
     assert started.status_code == 202, started.text
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -152,7 +159,7 @@ async def test_manual_promotion_goes_through_the_gate_and_inference_follows(
         assert await _served_version(inference_client) == good
 
         forced = await client.post(
-            f"/v1/models/{bad}/promote", json={"force": True, "reason": "drill", "actor": "ops"}
+            f"/v1/models/{bad}/promote", json={"force": True, "reason": "drill"}, headers=_ops()
         )
         assert forced.status_code == 200, forced.text
         assert forced.json() == {
@@ -165,7 +172,7 @@ async def test_manual_promotion_goes_through_the_gate_and_inference_follows(
         }
         assert await _served_version(inference_client) == bad
 
-        back = await client.post("/v1/models/rollback", json={"actor": "ops"})
+        back = await client.post("/v1/models/rollback", headers=_ops())
         assert back.status_code == 200, back.text
         assert (back.json()["action"], back.json()["version"]) == ("rollback", good)
         assert back.json()["previous_version"] == bad
@@ -182,7 +189,7 @@ async def test_manual_promotion_goes_through_the_gate_and_inference_follows(
     assert [(e.action, e.from_version, e.to_version, e.forced, e.actor) for e in events] == [
         ("rollback", bad, good, False, "ops"),
         ("promote", good, bad, True, "ops"),
-        ("promote", None, good, False, None),
+        ("promote", None, good, False, "gateway"),
     ]
 
 

@@ -78,6 +78,7 @@ def build_router(settings: GatewaySettings) -> APIRouter:
             content=(body or DriftCheckRequest()).model_dump_json(exclude_none=True),
             headers={"Content-Type": "application/json"},
             timeout_s=check_timeout_s,
+            **caller.named(),
         )
 
     @router.get(
@@ -97,7 +98,11 @@ def build_router(settings: GatewaySettings) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=200, description="How many reports")] = 20,
     ) -> Response:
         return await drift.relay(
-            "GET", "/v1/drift/reports", DriftReportList, params={"limit": limit}
+            "GET",
+            "/v1/drift/reports",
+            DriftReportList,
+            params={"limit": limit},
+            **caller.named(),
         )
 
     _report_routes(router)
@@ -124,7 +129,9 @@ def _report_routes(router: APIRouter) -> None:
         responses=html_response_doc("Drift report", 401, 403, 404, 422, *_UPSTREAM),
     )
     async def report_page(report_id: ReportId, caller: AdminCaller, drift: DriftDep) -> Response:
-        return _page(await drift.call("GET", f"/v1/drift/reports/{report_id}.html"))
+        return _page(
+            await drift.call("GET", f"/v1/drift/reports/{report_id}.html", **caller.named())
+        )
 
     @router.get(
         "/v1/drift/reports/{report_id}",
@@ -140,5 +147,9 @@ def _report_routes(router: APIRouter) -> None:
     ) -> Response:
         accept = request.headers.get("accept", "")
         if "text/html" in accept and "application/json" not in accept:
-            return _page(await drift.call("GET", f"/v1/drift/reports/{report_id}.html"))
-        return await drift.relay("GET", f"/v1/drift/reports/{report_id}", DriftReport)
+            return _page(
+                await drift.call("GET", f"/v1/drift/reports/{report_id}.html", **caller.named())
+            )
+        return await drift.relay(
+            "GET", f"/v1/drift/reports/{report_id}", DriftReport, **caller.named()
+        )

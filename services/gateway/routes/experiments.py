@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Response
 
 from services.gateway.config import GatewaySettings
-from services.gateway.dependencies import ADMIN_LIMIT, AdminCaller, Principal, TrainingDep
+from services.gateway.dependencies import ADMIN_LIMIT, AdminCaller, TrainingDep
 from shared.errors import responses
 from shared.schemas_experiments import (
     ExperimentResults,
@@ -17,9 +17,7 @@ PATH = "/v1/experiments/ab"
 _UPSTREAM = (429, 502, 503, 504)
 
 
-def _headers(caller: Principal) -> dict[str, str]:
-    # Alias moves are audited under the admin's name: accountability beats pseudonymity here.
-    return {"X-Actor": caller.subject, "Content-Type": "application/json"}
+_JSON = {"Content-Type": "application/json"}
 
 
 def build_router(settings: GatewaySettings) -> APIRouter:
@@ -52,7 +50,8 @@ def build_router(settings: GatewaySettings) -> APIRouter:
             ExperimentView,
             status_code=201,
             content=body.model_dump_json(exclude_none=True),
-            headers=_headers(caller),
+            headers=_JSON,
+            **caller.named(),
         )
 
     @router.get(
@@ -69,7 +68,7 @@ def build_router(settings: GatewaySettings) -> APIRouter:
         responses=responses(401, 403, 404, *_UPSTREAM),
     )
     async def results(caller: AdminCaller, training: TrainingDep) -> Response:
-        return await training.relay("GET", PATH, ExperimentResults, headers=_headers(caller))
+        return await training.relay("GET", PATH, ExperimentResults, headers=_JSON, **caller.named())
 
     @router.delete(
         PATH,
@@ -81,7 +80,7 @@ def build_router(settings: GatewaySettings) -> APIRouter:
         responses=responses(401, 403, 404, *_UPSTREAM),
     )
     async def stop(caller: AdminCaller, training: TrainingDep) -> Response:
-        return await training.relay("DELETE", PATH, ExperimentView, headers=_headers(caller))
+        return await training.relay("DELETE", PATH, ExperimentView, headers=_JSON, **caller.named())
 
     @router.post(
         f"{PATH}/promote",
@@ -104,7 +103,8 @@ def build_router(settings: GatewaySettings) -> APIRouter:
             f"{PATH}/promote",
             PromoteChallengerResponse,
             content=body.model_dump_json(),
-            headers=_headers(caller),
+            headers=_JSON,
+            **caller.named(),
         )
 
     return router

@@ -36,7 +36,8 @@ def build_router(settings: GatewaySettings) -> APIRouter:
             FeedbackReceipt,
             status_code=202,
             content=body.model_dump_json(),
-            headers={"X-Subject": caller.pseudonym, "Content-Type": "application/json"},
+            headers={"Content-Type": "application/json"},
+            **caller.pseudonymous(),
         )
 
     return router

@@ -15,8 +15,6 @@ from shared.schemas_training import (
     MAX_JSON_ROWS,
     IngestReport,
     IngestRowsRequest,
-    InternalPromoteRequest,
-    InternalRollbackRequest,
     NewTrainingJob,
     PromoteRequest,
     PromotionResponse,
@@ -26,7 +24,6 @@ from shared.schemas_training import (
     TrainingJob,
     TrainingJobAccepted,
     TrainingJobList,
-    TrainingJobRequest,
 )
 
 CSV_MEDIA_TYPES = frozenset({"text/csv", "application/csv"})
@@ -96,6 +93,7 @@ def _ingest_routes(router: APIRouter, settings: GatewaySettings) -> None:
             "/v1/features",
             IngestReport,
             json=body.model_dump(mode="json"),
+            **caller.named(),
         )
 
     @router.post(
@@ -132,6 +130,7 @@ def _ingest_routes(router: APIRouter, settings: GatewaySettings) -> None:
             IngestReport,
             content=_limited(request, settings.max_csv_bytes),
             headers={"Content-Type": content_type},
+            **caller.named(),
         )
 
 
@@ -156,9 +155,7 @@ def _job_routes(router: APIRouter) -> None:
         training: TrainingDep,
         body: NewTrainingJob | None = None,
     ) -> Response:
-        job = TrainingJobRequest(
-            **(body or NewTrainingJob()).model_dump(), requested_by=caller.subject
-        )
+        job = body or NewTrainingJob()
         relayed = await training.relay(
             "POST",
             "/v1/training/jobs",
@@ -166,6 +163,7 @@ def _job_routes(router: APIRouter) -> None:
             status_code=202,
             content=job.model_dump_json(),
             headers=_JSON,
+            **caller.named(),
         )
         accepted = TrainingJobAccepted.model_validate_json(bytes(relayed.body))
         relayed.headers["Location"] = f"/v1/training/jobs/{accepted.job_id}"
@@ -190,6 +188,7 @@ def _job_routes(router: APIRouter) -> None:
             "/v1/training/jobs",
             TrainingJobList,
             params={"limit": limit},
+            **caller.named(),
         )
 
     # The page route comes first: `{job_id}` would otherwise match "<id>.html" (then 422).
@@ -206,7 +205,7 @@ def _job_routes(router: APIRouter) -> None:
         responses=html_response_doc("Training job", 401, 403, 404, 422, 429, 502, 503, 504),
     )
     async def get_job_page(job_id: UUID, caller: AdminCaller, training: TrainingDep) -> Response:
-        answer = await training.call("GET", f"/v1/training/jobs/{job_id}.html")
+        answer = await training.call("GET", f"/v1/training/jobs/{job_id}.html", **caller.named())
         if not answer.headers.get("content-type", "").startswith("text/html"):
             raise BadGateway(
                 "training service gave a malformed answer",
@@ -235,6 +234,7 @@ def _job_routes(router: APIRouter) -> None:
             "GET",
             f"/v1/training/jobs/{job_id}",
             TrainingJob,
+            **caller.named(),
         )
 
 
@@ -265,6 +265,7 @@ def _retrain_routes(router: APIRouter) -> None:
             ShouldRetrainResponse,
             content=check.model_dump_json(exclude_unset=True),
             headers=_JSON,
+            **caller.named(),
         )
 
 
@@ -289,15 +290,14 @@ def _model_routes(router: APIRouter) -> None:
         training: TrainingDep,
         body: PromoteRequest | None = None,
     ) -> Response:
-        command = InternalPromoteRequest(
-            **(body or PromoteRequest()).model_dump(), actor=caller.subject
-        )
+        command = body or PromoteRequest()
         return await training.relay(
             "POST",
             f"/v1/models/{version}/promote",
             PromotionResponse,
             content=command.model_dump_json(),
             headers=_JSON,
+            **caller.named(),
         )
 
     @router.post(
@@ -315,15 +315,14 @@ def _model_routes(router: APIRouter) -> None:
         training: TrainingDep,
         body: RollbackRequest | None = None,
     ) -> Response:
-        command = InternalRollbackRequest(
-            **(body or RollbackRequest()).model_dump(), actor=caller.subject
-        )
+        command = body or RollbackRequest()
         return await training.relay(
             "POST",
             "/v1/models/rollback",
             PromotionResponse,
             content=command.model_dump_json(),
             headers=_JSON,
+            **caller.named(),
         )
 
 

@@ -1,11 +1,9 @@
 """Experiment routes: internal, reached through the gateway (admin only there).
 
-The gateway names the admin in `X-Actor`; alias moves are audited under that name.
+Alias moves are audited under the admin named in the gateway's service credential.
 """
 
-from typing import Annotated
-
-from fastapi import APIRouter, Header
+from fastapi import APIRouter
 
 from services.training.dependencies import HttpClientDep, PoolDep, SettingsDep
 from services.training.experiments import service as experiments
@@ -16,10 +14,10 @@ from shared.schemas_experiments import (
     PromoteChallengerResponse,
     StartExperimentRequest,
 )
+from shared.service_auth import CallerDep
 
 router = APIRouter(tags=["experiments"])
 PATH = "/v1/experiments/ab"
-ActorHeader = Annotated[str | None, Header(alias="X-Actor", max_length=128)]
 
 
 @router.put(PATH, status_code=201, summary="Start an A/B or shadow experiment")
@@ -28,10 +26,10 @@ async def start(
     pool: PoolDep,
     settings: SettingsDep,
     http_client: HttpClientDep,
-    actor: ActorHeader = None,
+    caller: CallerDep,
 ) -> ExperimentView:
     return await experiments.start_experiment(
-        pool=pool, settings=settings, http_client=http_client, request=body, actor=actor
+        pool=pool, settings=settings, http_client=http_client, request=body, actor=caller.actor
     )
 
 
@@ -42,10 +40,10 @@ async def results(pool: PoolDep, settings: SettingsDep) -> ExperimentResults:
 
 @router.delete(PATH, summary="End the running experiment")
 async def stop(
-    pool: PoolDep, settings: SettingsDep, http_client: HttpClientDep, actor: ActorHeader = None
+    pool: PoolDep, settings: SettingsDep, http_client: HttpClientDep, caller: CallerDep
 ) -> ExperimentView:
     return await experiments.end_experiment(
-        pool=pool, settings=settings, http_client=http_client, actor=actor
+        pool=pool, settings=settings, http_client=http_client, actor=caller.actor
     )
 
 
@@ -54,13 +52,13 @@ async def promote(
     pool: PoolDep,
     settings: SettingsDep,
     http_client: HttpClientDep,
+    caller: CallerDep,
     body: PromoteChallengerRequest | None = None,
-    actor: ActorHeader = None,
 ) -> PromoteChallengerResponse:
     return await experiments.promote_challenger(
         pool=pool,
         settings=settings,
         http_client=http_client,
         request=body or PromoteChallengerRequest(),
-        actor=actor,
+        actor=caller.actor,
     )

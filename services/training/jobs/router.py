@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from services.training.dependencies import PoolDep, RunnerDep, SettingsDep
 from services.training.jobs import retrain, service
 from shared.schemas_training import (
+    NewTrainingJob,
     ShouldRetrainRequest,
     ShouldRetrainResponse,
     TrainingJob,
@@ -16,15 +17,19 @@ from shared.schemas_training import (
     TrainingJobList,
     TrainingJobRequest,
 )
+from shared.service_auth import CallerDep
 
 router = APIRouter(tags=["training"])
 
 
 @router.post("/v1/training/jobs", status_code=202, summary="Start a training job")
 async def start_job(
-    runner: RunnerDep, response: Response, body: TrainingJobRequest | None = None
+    runner: RunnerDep, response: Response, caller: CallerDep, body: NewTrainingJob | None = None
 ) -> TrainingJobAccepted:
-    job = await runner.submit(body or TrainingJobRequest())
+    request = TrainingJobRequest(
+        **(body or NewTrainingJob()).model_dump(), requested_by=caller.actor
+    )
+    job = await runner.submit(request)
     response.headers["Location"] = f"/v1/training/jobs/{job.id}"
     return TrainingJobAccepted(job_id=job.id)
 

@@ -122,9 +122,9 @@ def features_and_target(df: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
 
 
 def holdout_split(
-    X: FeatureInput, y: TargetInput, *, test_size: float = 0.2, seed: int
+    X: FeatureInput, y: TargetInput, *, test_size: float | int = 0.2, seed: int
 ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, np.ndarray]:
-    """Stratified split into (X_train, X_test, y_train, y_test)."""
+    """Stratified split into (X_train, X_test, y_train, y_test); an int size counts rows."""
     target = target_vector(y)
     X_train, X_test, y_train, y_test = train_test_split(
         feature_frame(X), target, test_size=test_size, stratify=target, random_state=seed

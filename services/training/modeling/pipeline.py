@@ -23,6 +23,7 @@ from services.training.modeling.gate import GateConfig, GateDecision, decide
 from services.training.modeling.quality import QualityThresholds, prepare
 from shared import registry
 from shared.contract import FEATURES, LABEL
+from shared.repositories.features import HOLDOUT_ELIGIBLE
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,10 @@ class DataQualityFailed(Exception):
         self.failures = failures
         self.report = report
         self.run_id = run_id
+
+
+# The smallest holdout a model may be judged on when its rows are restricted by source.
+MIN_HOLDOUT_ROWS = 50
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,32 @@ class HoldoutEvaluation:
     calibration: dict[str, Any]
     fairness: dict[str, Any]
     decision: GateDecision
+
+
+def split_for_holdout(
+    clean: pd.DataFrame, *, config: TrainingConfig
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, np.ndarray]:
+    """Train/holdout split where only rows eligible to judge models enter the holdout.
+
+    Rows from sources kept out of judging (`TRAINING_HOLDOUT_SOURCES`) all go to training; the
+    holdout keeps its usual size, taken from the eligible rows (at most half of them).
+    """
+    X, y = candidates.features_and_target(clean)
+    if HOLDOUT_ELIGIBLE not in clean.columns or clean[HOLDOUT_ELIGIBLE].all():
+        return candidates.holdout_split(X, y, test_size=config.holdout_fraction, seed=config.seed)
+    eligible = clean[HOLDOUT_ELIGIBLE].to_numpy(dtype=bool)
+    size = min(round(config.holdout_fraction * len(X)), int(eligible.sum()) // 2)
+    if size < MIN_HOLDOUT_ROWS or len(np.unique(y[eligible])) < 2:
+        raise ValueError(
+            f"only {int(eligible.sum())} labelled rows come from the sources allowed to judge "
+            f"models (TRAINING_HOLDOUT_SOURCES); at least {2 * MIN_HOLDOUT_ROWS} with both "
+            "outcomes are needed"
+        )
+    X_in, X_test, y_in, y_test = candidates.holdout_split(
+        X[eligible].reset_index(drop=True), y[eligible], test_size=size, seed=config.seed
+    )
+    X_train = pd.concat([X_in, X[~eligible]], ignore_index=True)
+    return X_train, X_test, np.concatenate([y_in, y[~eligible]]), y_test
 
 
 def evaluate_on_holdout(
@@ -150,10 +181,7 @@ def run_training(
             provenance=provenance,
         )
         raise DataQualityFailed(quality.failures, quality.to_dict(), run_id=run_id)
-    X, y = candidates.features_and_target(clean)
-    X_train, X_test, y_train, y_test = candidates.holdout_split(
-        X, y, test_size=config.holdout_fraction, seed=config.seed
-    )
+    X_train, X_test, y_train, y_test = split_for_holdout(clean, config=config)
     progress("train", 0.25)
     pipelines = candidates.build_candidates(seed=config.seed)
     scores = candidates.cross_validate_candidates(

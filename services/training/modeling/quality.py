@@ -25,6 +25,7 @@ from shared.contract import (
     parse_label,
     renda_in_range,
 )
+from shared.repositories.features import HOLDOUT_ELIGIBLE
 
 REQUIRED_COLUMNS = (*FEATURES, LABEL)
 
@@ -157,6 +158,8 @@ def _clean_frame(df: pd.DataFrame, report: QualityReport) -> pd.DataFrame:
     )
     if OBSERVED_AT in df.columns:
         clean[OBSERVED_AT] = pd.to_datetime(df.loc[keep, OBSERVED_AT], utc=True, errors="coerce")
+    if HOLDOUT_ELIGIBLE in df.columns:
+        clean[HOLDOUT_ELIGIBLE] = df[HOLDOUT_ELIGIBLE].to_numpy(dtype=bool)[keep]
     return clean.reset_index(drop=True)
 
 

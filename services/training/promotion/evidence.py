@@ -16,7 +16,11 @@ from shared.repositories import features
 async def recent_rows(*, pool: asyncpg.Pool, settings: TrainingSettings) -> pd.DataFrame:
     """The latest labelled rows, or PromotionRefused when too few (or one class) to compare on."""
     frame = pd.DataFrame(
-        await features.read_latest(pool, limit=settings.training_promotion_eval_rows)
+        await features.read_latest(
+            pool,
+            limit=settings.training_promotion_eval_rows,
+            holdout_sources=settings.training_holdout_sources,
+        )
     )
     if len(frame) < settings.training_min_rows or frame[LABEL].nunique() < 2:
         raise PromotionRefused(

@@ -6,11 +6,8 @@ from fastapi import APIRouter, Path
 
 from services.training.dependencies import HttpClientDep, PoolDep, SettingsDep
 from services.training.promotion import service
-from shared.schemas_training import (
-    InternalPromoteRequest,
-    InternalRollbackRequest,
-    PromotionResponse,
-)
+from shared.schemas_training import PromoteRequest, PromotionResponse, RollbackRequest
+from shared.service_auth import CallerDep
 
 router = APIRouter(tags=["training"])
 VersionPath = Annotated[str, Path(pattern=r"^[1-9][0-9]{0,9}$", description="Registry version")]
@@ -22,16 +19,17 @@ async def promote(
     pool: PoolDep,
     settings: SettingsDep,
     http_client: HttpClientDep,
-    body: InternalPromoteRequest | None = None,
+    caller: CallerDep,
+    body: PromoteRequest | None = None,
 ) -> PromotionResponse:
-    request = body or InternalPromoteRequest()
+    request = body or PromoteRequest()
     result = await service.promote_version(
         pool=pool,
         settings=settings,
         http_client=http_client,
         version=version,
         force=request.force,
-        actor=request.actor,
+        actor=caller.actor,
         reason=request.reason,
     )
     return PromotionResponse.model_validate(result.to_dict())
@@ -42,14 +40,15 @@ async def rollback(
     pool: PoolDep,
     settings: SettingsDep,
     http_client: HttpClientDep,
-    body: InternalRollbackRequest | None = None,
+    caller: CallerDep,
+    body: RollbackRequest | None = None,
 ) -> PromotionResponse:
-    request = body or InternalRollbackRequest()
+    request = body or RollbackRequest()
     result = await service.rollback(
         pool=pool,
         settings=settings,
         http_client=http_client,
-        actor=request.actor,
+        actor=caller.actor,
         reason=request.reason,
     )
     return PromotionResponse.model_validate(result.to_dict())
