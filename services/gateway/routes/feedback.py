@@ -22,7 +22,9 @@ def build_router(settings: GatewaySettings) -> APIRouter:
         "accuracy, A/B test results and, as a labelled row, the next training run. Predictions "
         "are stored within about 0.2 s of being answered: an outcome sent sooner may get 404 "
         "and can be retried. 404 for an unknown `prediction_id`; 409 when that prediction "
-        "already has an outcome (outcomes are final). Needs scope `predict`.",
+        "already has an outcome (outcomes are final); 403 `not_prediction_owner` when the "
+        "prediction was served to another caller (only that caller, or an admin, may report its "
+        "outcome). Needs scope `predict`.",
         responses=responses(400, 401, 403, 404, 409, 413, 422, 429, 502, 503, 504),
     )
     async def feedback(
