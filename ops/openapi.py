@@ -7,6 +7,7 @@ so it is exactly what a default deployment serves at `/openapi.json`.
 import argparse
 import json
 import os
+import secrets
 import shutil
 import subprocess  # nosec B404 # argument lists only, never a shell
 import sys
@@ -27,11 +28,14 @@ EXPECTED_WARNINGS = {"WARNING parsing POST /v1/features/csv within training."}
 
 def published_app() -> "FastAPI":
     """The gateway app under default settings, as a default deployment runs it."""
+    from pydantic import SecretStr
+
     from services.gateway.config import GatewaySettings
     from services.gateway.main import create_app
 
     # model_construct: defaults only, so a developer's environment can't leak into the contract.
-    return create_app(GatewaySettings.model_construct())
+    # The service key signs nothing here (the document is only rendered) but must be present.
+    return create_app(GatewaySettings.model_construct(service_key=SecretStr(secrets.token_hex(32))))
 
 
 def published_document() -> dict[str, Any]:
