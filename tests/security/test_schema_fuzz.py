@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 ADMIN = ("fuzz-admin", "fuzz-admin-password")
 JWT_SECRET = "fuzz-secret-0123456789abcdef0123456789abcdef"
 # Examples per operation (positive and negative mixed); FUZZ_EXAMPLES=50 for a longer hunt.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 
 
 @pytest.fixture(scope="module")
