@@ -147,3 +147,22 @@ def test_registry_and_users_on_postgres(
     finally:
         child.stop()
     assert not list(tmp_path.glob("*.db")), "nothing may fall back to SQLite"
+
+
+def test_make_run_keeps_its_generated_account_across_restarts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mlflow_uri: str
+) -> None:
+    # `make run` sets no credentials: the first start makes an account, later starts must
+    # find the same one, because the user store ignores any other admin password.
+    # Emptied rather than deleted, so the run's values come back afterwards.
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "")
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", "")
+    for _ in range(2):
+        url, child = devstack.start_mlflow(tmp_path, devstack.free_port())
+        child.stop()
+    kept = devstack.mlflow_credentials(tmp_path)
+    assert (tmp_path / "credentials.env").stat().st_mode & 0o077 == 0
+    assert kept.password not in (tmp_path / "basic_auth.ini").read_text()
+    other = devstack.MlflowCredentials(kept.username, kept.password + "-changed")
+    with pytest.raises(RuntimeError, match="holds another password"):
+        devstack.start_mlflow(tmp_path, devstack.free_port(), credentials=other)
