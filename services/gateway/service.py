@@ -6,6 +6,7 @@ import anyio
 import asyncpg
 
 from services.gateway.passwords import hash_password, verify_password
+from shared import audit
 from shared.auth import TokenCodec
 from shared.contract import printable_text
 from shared.errors import Unauthorized
@@ -51,3 +52,12 @@ async def ensure_first_admin(
     )
     if created:
         logger.info("first admin created", extra={"username": username})
+        await audit.record(
+            pool,
+            "user.create",
+            object_type="user",
+            object_id=username,
+            actor="gateway",
+            actor_type="service",
+            details={"scopes": list(ALL_SCOPES), "from": "ADMIN_USERNAME"},
+        )

@@ -14,6 +14,7 @@ import asyncpg
 
 from services.gateway.passwords import hash_password
 from services.gateway.service import ALL_SCOPES
+from shared import audit
 from shared.config import BaseServiceSettings
 from shared.contract import printable_text
 from shared.db import create_pool
@@ -21,12 +22,27 @@ from shared.errors import NotFound
 from shared.repositories.users import set_disabled, upsert_user
 
 ACTIONS = ("disable", "enable")
+# Who the audit log names for changes made with this command (it runs with database access).
+CLI_ACTOR = "users-command"
 
 
-async def set_user_disabled(*, pool: asyncpg.Pool, username: str, disabled: bool) -> None:
-    """Disable or enable a user: their tokens are refused (or accepted) again; 404 if unknown."""
+async def set_user_disabled(
+    *, pool: asyncpg.Pool, username: str, disabled: bool, actor: str | None = None
+) -> None:
+    """Disable or enable a user: their tokens are refused (or accepted) again; 404 if unknown.
+
+    `actor` is the admin who asked; without one the change came from this command.
+    """
     if not await set_disabled(pool, username=username, disabled=disabled):
         raise NotFound(f"no user named {username!r}", error_type="user_not_found")
+    await audit.record(
+        pool,
+        "user.disable" if disabled else "user.enable",
+        object_type="user",
+        object_id=username,
+        actor=actor or CLI_ACTOR,
+        actor_type="user" if actor else "service",
+    )
 
 
 async def _save(dsn: str, username: str, password: str, scopes: list[str]) -> None:
@@ -34,6 +50,15 @@ async def _save(dsn: str, username: str, password: str, scopes: list[str]) -> No
     try:
         await upsert_user(
             pool, username=username, password_hash=hash_password(password), scopes=scopes
+        )
+        await audit.record(
+            pool,
+            "user.save",
+            object_type="user",
+            object_id=username,
+            actor=CLI_ACTOR,
+            actor_type="service",
+            details={"scopes": scopes},
         )
     finally:
         await pool.close()

@@ -3,6 +3,9 @@ requests work through it, and the audit log says who did what."""
 
 import asyncio
 import io
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -206,8 +209,20 @@ def test_erasure_removes_exactly_that_customers_rows_and_is_audited(
 def test_the_audit_log_records_who_did_what(
     privacy_stack: PrivacyStack, served: dict[str, Any]
 ) -> None:
+    created = subprocess.run(
+        [sys.executable, "-m", "services.gateway.users", "audited-bob", "--scopes", "predict"],
+        input="bob-password-123\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": privacy_stack.dsn},
+        timeout=60,
+        check=False,
+    )
+    assert created.returncode == 0, created.stderr
     with httpx.Client(base_url=privacy_stack.url, timeout=20) as client:
         auth = _admin(client)
+        disabled = client.post("/v1/users/audited-bob/disable", headers=auth)
+        assert disabled.status_code == 200, disabled.text
         events = client.get("/v1/audit/events", params={"limit": 1000}, headers=auth).json()
         mine = client.get(
             "/v1/audit/events", params={"actor": ADMIN[0], "action": "auth.*"}, headers=auth
@@ -219,10 +234,15 @@ def test_the_audit_log_records_who_did_what(
     assert {
         ("auth.sign_in", "failure"),
         ("auth.sign_in", "success"),
+        ("user.create", "success"),
+        ("user.save", "success"),
+        ("user.disable", "success"),
         ("feedback.record", "success"),
         ("features.ingest", "success"),
         ("customer.export", "success"),
     } <= actions
+    change = next(e for e in events["events"] if e["action"] == "user.disable")
+    assert (change["actor"], change["object_id"]) == (ADMIN[0], "audited-bob")
     assert mine["events"] and {e["action"] for e in mine["events"]} == {"auth.sign_in"}
     ingest = next(e for e in events["events"] if e["action"] == "features.ingest")
     assert ingest["actor"] == ADMIN[0] and ingest["details"]["accepted"] == 1

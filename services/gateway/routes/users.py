@@ -39,7 +39,7 @@ def build_router(settings: GatewaySettings) -> APIRouter:
     async def disable(
         username: Username, request: Request, pool: PoolDep, caller: AdminCaller
     ) -> UserStatus:
-        return await _switch(request, pool, username, disabled=True)
+        return await _switch(request, pool, username, disabled=True, actor=caller.subject)
 
     @router.post(
         "/{username}/enable",
@@ -53,13 +53,15 @@ def build_router(settings: GatewaySettings) -> APIRouter:
     async def enable(
         username: Username, request: Request, pool: PoolDep, caller: AdminCaller
     ) -> UserStatus:
-        return await _switch(request, pool, username, disabled=False)
+        return await _switch(request, pool, username, disabled=False, actor=caller.subject)
 
     return router
 
 
-async def _switch(request: Request, pool: PoolDep, username: str, *, disabled: bool) -> UserStatus:
-    await set_user_disabled(pool=pool, username=username, disabled=disabled)
+async def _switch(
+    request: Request, pool: PoolDep, username: str, *, disabled: bool, actor: str
+) -> UserStatus:
+    await set_user_disabled(pool=pool, username=username, disabled=disabled, actor=actor)
     accounts = request.app.state.accounts
     accounts.forget(username)  # this replica sees the change on the next request
     return UserStatus(username=username, disabled=disabled)
