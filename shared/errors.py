@@ -138,10 +138,11 @@ MESSAGE_FIELDS = 10
 
 def echo(text: str, limit: int = ECHO_CHARS) -> str:
     """Caller text made safe to echo: bounded, and encodable even with lone surrogates."""
+    # A lone surrogate cannot be encoded as UTF-8: rendering it would crash the error body.
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     if len(text) > limit:
         text = f"{text[:limit]}…[{len(text) - limit} more characters]"
-    # A lone surrogate cannot be encoded as UTF-8: rendering it would crash the error body.
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def _json_safe(value: Any) -> Any:
