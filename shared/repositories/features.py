@@ -18,7 +18,7 @@ HOLDOUT_ELIGIBLE = "holdout_eligible"
 _ELIGIBLE = "(cardinality($1::text[]) = 0 OR source = ANY($1::text[]))"
 _SELECT = (
     "SELECT idade, renda_anual, comprou_produto, extract(epoch FROM observed_at)::float8, "
-    f"{_ELIGIBLE} FROM features "
+    f"{_ELIGIBLE} FROM features "  # nosec B608 # constant names; values are $n params
 )
 _DTYPES: dict[str, Any] = {
     "idade": np.int64,
