@@ -1,12 +1,14 @@
 """The audit log is append-only: the application's role may add and read, nobody may change."""
 
 from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
 
 from shared import audit
+from shared.repositories import model_events
 from shared.repositories.audit_events import list_events
 
 APP_ROLE = "ml_pipeline_app"
@@ -82,3 +84,34 @@ async def test_a_failed_audit_write_is_logged_not_raised(
     # U+0000 is refused by Postgres: the write fails, the action it describes must not.
     await audit.record(db_pool, "probe.broken", actor="nul\x00", actor_type="user")
     assert "audit write failed" in caplog.text
+
+
+async def test_every_alias_move_is_audited_with_its_actor(db_pool: asyncpg.Pool) -> None:
+    marker = await db_pool.fetchval("SELECT now()")
+    moves: list[dict[str, Any]] = [
+        {"alias": "production", "action": "promote", "from_version": "1", "to_version": "2"},
+        {"alias": "production", "action": "rollback", "from_version": "2", "to_version": "1"},
+        {
+            "alias": "challenger",
+            "action": "experiment_start",
+            "from_version": None,
+            "to_version": "3",
+        },
+        {
+            "alias": "challenger",
+            "action": "experiment_end",
+            "from_version": "3",
+            "to_version": None,
+            "audit_action": "experiment.conclude",
+        },
+    ]
+    for move in moves:
+        await model_events.record_event(db_pool, model_name="audit-m", actor="alice", **move)
+    events = await list_events(db_pool, actor="alice", since=marker)
+    assert [(e.action, e.object_id) for e in reversed(events)] == [
+        ("model.promote", "2"),
+        ("model.rollback", "1"),
+        ("experiment.start", "3"),
+        ("experiment.conclude", "3"),
+    ]
+    assert all(e.actor_type == "user" and e.details["model"] == "audit-m" for e in events)
