@@ -25,7 +25,7 @@ from shared.errors import Unauthorized
 
 # Who may sign: the four services, and the scheduled jobs (`python -m shared.service_call`).
 SERVICES = ("gateway", "inference", "training", "drift", "scheduler")
-TOKEN_TYPE = "service"
+TOKEN_TYPE = "service"  # nosec B105 # a token type name, not a secret
 _ISSUER_PREFIX = "ml-pipeline/"
 _REQUIRED = ("exp", "iat", "sub", "aud", "iss")
 MAX_TTL_S = 3600

@@ -12,7 +12,7 @@ from services.training.errors import CsvRefused
 from services.training.ingest.service import ingest_csv
 from services.training.main import create_app
 from shared.errors import PayloadTooLarge
-from tests.asgi import serve
+from tests.asgi import serve, service_headers
 from tests.training.conftest import training_settings
 
 CSV = {"Content-Type": "text/csv"}
@@ -265,7 +265,11 @@ async def test_a_sender_that_goes_away_mid_body_writes_nothing(
         "raw_path": b"/v1/features/csv",
         "query_string": b"",
         "root_path": "",
-        "headers": [(b"content-type", b"text/csv"), (b"host", b"testserver")],
+        "headers": [
+            (b"content-type", b"text/csv"),
+            (b"host", b"testserver"),
+            *[(k.lower().encode(), v.encode()) for k, v in service_headers("training").items()],
+        ],
         "client": ("127.0.0.1", 5000),
         "server": ("testserver", 80),
     }
