@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from services.gateway.config import GatewaySettings
 from services.gateway.dependencies import ADMIN_LIMIT, AdminCaller, PoolDep
 from shared import audit
+from shared.contract import Text
 from shared.errors import responses
 from shared.schemas_audit import AuditEventList
 
@@ -31,8 +32,8 @@ def build_router(settings: GatewaySettings) -> APIRouter:
     async def list_events(
         caller: AdminCaller,
         pool: PoolDep,
-        actor: Annotated[str | None, Query(max_length=200)] = None,
-        action: Annotated[str | None, Query(max_length=100, examples=["customer.*"])] = None,
+        actor: Annotated[Text | None, Query(max_length=200)] = None,
+        action: Annotated[Text | None, Query(max_length=100, examples=["customer.*"])] = None,
         since: datetime | None = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> AuditEventList:

@@ -121,7 +121,9 @@ def sync_detailed(
     `prediction_id` of its answer. The outcome feeds live accuracy, A/B test results and, as a labelled
     row, the next training run. Predictions are stored within about 0.2 s of being answered: an outcome
     sent sooner may get 404 and can be retried. 404 for an unknown `prediction_id`; 409 when that
-    prediction already has an outcome (outcomes are final). Needs scope `predict`.
+    prediction already has an outcome (outcomes are final); 403 `not_prediction_owner` when the
+    prediction was served to another caller (only that caller, or an admin, may report its outcome).
+    Needs scope `predict`.
 
     Args:
         body (FeedbackRequest): The actual outcome for a prediction served earlier.
@@ -156,7 +158,9 @@ def sync(
     `prediction_id` of its answer. The outcome feeds live accuracy, A/B test results and, as a labelled
     row, the next training run. Predictions are stored within about 0.2 s of being answered: an outcome
     sent sooner may get 404 and can be retried. 404 for an unknown `prediction_id`; 409 when that
-    prediction already has an outcome (outcomes are final). Needs scope `predict`.
+    prediction already has an outcome (outcomes are final); 403 `not_prediction_owner` when the
+    prediction was served to another caller (only that caller, or an admin, may report its outcome).
+    Needs scope `predict`.
 
     Args:
         body (FeedbackRequest): The actual outcome for a prediction served earlier.
@@ -186,7 +190,9 @@ async def asyncio_detailed(
     `prediction_id` of its answer. The outcome feeds live accuracy, A/B test results and, as a labelled
     row, the next training run. Predictions are stored within about 0.2 s of being answered: an outcome
     sent sooner may get 404 and can be retried. 404 for an unknown `prediction_id`; 409 when that
-    prediction already has an outcome (outcomes are final). Needs scope `predict`.
+    prediction already has an outcome (outcomes are final); 403 `not_prediction_owner` when the
+    prediction was served to another caller (only that caller, or an admin, may report its outcome).
+    Needs scope `predict`.
 
     Args:
         body (FeedbackRequest): The actual outcome for a prediction served earlier.
@@ -219,7 +225,9 @@ async def asyncio(
     `prediction_id` of its answer. The outcome feeds live accuracy, A/B test results and, as a labelled
     row, the next training run. Predictions are stored within about 0.2 s of being answered: an outcome
     sent sooner may get 404 and can be retried. 404 for an unknown `prediction_id`; 409 when that
-    prediction already has an outcome (outcomes are final). Needs scope `predict`.
+    prediction already has an outcome (outcomes are final); 403 `not_prediction_owner` when the
+    prediction was served to another caller (only that caller, or an admin, may report its outcome).
+    Needs scope `predict`.
 
     Args:
         body (FeedbackRequest): The actual outcome for a prediction served earlier.
