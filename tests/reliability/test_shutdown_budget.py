@@ -1,0 +1,35 @@
+"""Each service's shutdown fits inside its Kubernetes grace period, and the manifests say so."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ops.devstack import start_service
+
+K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s" / "base"
+# What the lifespan may take after uvicorn stops serving: the inference prediction-log
+# writer drains for up to 10 s (PredictionLogWriter.stop); the others close pools and clients.
+LIFESPAN_DRAIN_S = {"gateway": 5, "inference": 10, "training": 5, "drift": 5}
+
+
+@pytest.mark.parametrize("service", sorted(LIFESPAN_DRAIN_S))
+def test_pre_stop_plus_graceful_timeout_plus_drain_is_below_the_grace_period(
+    service: str,
+) -> None:
+    documents = yaml.safe_load_all((K8S / f"{service}.yaml").read_text())
+    manifest = next(d for d in documents if d and d["kind"] == "Deployment")
+    pod = manifest["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    args = container["args"]
+    graceful = int(args[args.index("--timeout-graceful-shutdown") + 1])
+    pre_stop = container["lifecycle"]["preStop"]["exec"]["command"]
+    assert pre_stop[0] == "sleep"
+    budget = int(pre_stop[1]) + graceful + LIFESPAN_DRAIN_S[service]
+    assert budget < pod["terminationGracePeriodSeconds"], (service, budget)
+
+
+def test_local_services_get_a_graceful_timeout_too(tmp_path: Path) -> None:
+    child = start_service("gateway", port=9, env={}, log_dir=tmp_path)
+    child.stop(timeout=5)
+    assert "--timeout-graceful-shutdown" in child.args
