@@ -144,9 +144,8 @@ class TrainingJobRunner:
             "training.job_start",
             object_type="training_job",
             object_id=str(job.id),
-            actor=request.requested_by,
             service="training",
-            details={"reason": request.reason},
+            details={"reason": request.reason, "requested_by": request.requested_by},
         )
         self._task = asyncio.create_task(self._run(job.id, request))
         return job
