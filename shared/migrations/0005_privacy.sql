@@ -39,22 +39,31 @@ CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
     FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
 
 -- The role the services run as (the migrations run as the owner). Roles belong to the whole
--- server, so several databases on one server share it: create it once, tolerate a race.
+-- server, so several databases on one server share it: create it once, tolerate a race. A
+-- managed server may not let the owner create roles: then an administrator creates it (same
+-- name) and re-runs this grant block; until then the trigger alone guards the table.
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ml_pipeline_app') THEN
-        CREATE ROLE ml_pipeline_app LOGIN;
+        BEGIN
+            CREATE ROLE ml_pipeline_app LOGIN;
+        EXCEPTION
+            WHEN duplicate_object OR unique_violation THEN NULL;
+            WHEN insufficient_privilege THEN
+                RAISE WARNING 'cannot create role ml_pipeline_app: create it, then grant as here';
+        END;
     END IF;
-EXCEPTION WHEN duplicate_object OR unique_violation THEN
-    NULL;
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'ml_pipeline_app') THEN
+        GRANT USAGE ON SCHEMA public TO ml_pipeline_app;
+        GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ml_pipeline_app;
+        GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ml_pipeline_app;
+        -- The audit trail: the application may add and read, never change or remove.
+        REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM ml_pipeline_app;
+        -- Tables later migrations create (as the same owner) are the application's as well.
+        ALTER DEFAULT PRIVILEGES IN SCHEMA public
+            GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ml_pipeline_app;
+        ALTER DEFAULT PRIVILEGES IN SCHEMA public
+            GRANT USAGE, SELECT ON SEQUENCES TO ml_pipeline_app;
+    END IF;
 END;
 $$;
-GRANT USAGE ON SCHEMA public TO ml_pipeline_app;
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ml_pipeline_app;
-GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ml_pipeline_app;
--- The audit trail: the application may add and read, never change or remove.
-REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM ml_pipeline_app;
--- Tables later migrations create (as the same owner) are the application's to use as well.
-ALTER DEFAULT PRIVILEGES IN SCHEMA public
-    GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ml_pipeline_app;
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ml_pipeline_app;
