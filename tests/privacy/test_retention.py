@@ -1,6 +1,9 @@
 """Retention: only rows older than their window go, in bounded batches, counted and audited."""
 
 import asyncio
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -18,7 +21,7 @@ from shared.repositories.audit_events import list_events
 from tests.asgi import serve
 from tests.conftest import scratch_database
 
-NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+NOW = datetime.now(UTC)
 POLICY = RetentionPolicy(predictions_days=90, feedback_days=180, batch_rows=2)
 
 
@@ -165,3 +168,23 @@ async def test_the_drift_service_runs_retention_on_its_schedule(
                 break
             await asyncio.sleep(0.05)
     assert await pool.fetchval("SELECT count(*) FROM predictions") == 0
+
+
+async def test_the_cronjob_entry_runs_once_and_reports(
+    retention_dsn: str, pool: asyncpg.Pool
+) -> None:
+    await _prediction(pool, 365)
+    await _prediction(pool, 1)
+    env = {**os.environ, "DATABASE_URL": retention_dsn, "RETENTION_PREDICTIONS_DAYS": "30"}
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "services.drift.retention"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "'predictions': 1" in done.stdout
+    assert await pool.fetchval("SELECT count(*) FROM predictions") == 1
