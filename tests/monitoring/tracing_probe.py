@@ -31,6 +31,7 @@ def probe_app() -> FastAPI:
         settings=BaseServiceSettings(),
         lifespan=_lifespan,
         readiness=postgres_readiness,
+        public=True,  # what is probed is tracing, not the service credential check
     )
 
     @app.get("/outgoing")
