@@ -1,5 +1,6 @@
 """Services killed and stopped under load: what clients saw, what Postgres holds afterwards."""
 
+import logging
 import signal
 import time
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from tests.reliability.conftest import FaultStack, StackFactory, stack_env
 pytestmark = pytest.mark.e2e
 
 RATE = 200
+logger = logging.getLogger(__name__)  # figures for docs/reliability.md (--log-cli-level=INFO)
 
 
 @pytest.fixture
@@ -58,6 +60,14 @@ def test_inference_killed_under_load_is_a_fast_503_and_recovers_without_restart(
     # prediction served by the new process is written.
     rows = stack.predictions_eventually(len(outcomes) - len(refused), within_s=20)
     assert {o.prediction_id for o in after} <= set(rows)
+    logger.info(
+        "inference SIGKILL: %s; slowest 503 %.0f ms; down %.1f s; %d of %d served rows written",
+        statuses(outcomes),
+        max(o.service_s for o in refused) * 1000,
+        back_at - killed_at,
+        len(rows),
+        len(outcomes) - len(refused),
+    )
 
 
 def test_sigterm_under_load_completes_in_flight_requests_and_flushes_the_log(
@@ -106,10 +116,13 @@ def _terminate_under_load(stack: FaultStack, name: str, load: FixedRateLoad) -> 
     started = stack.signalled_at = time.monotonic()
     # uvicorn shuts down gracefully, then re-raises the signal it caught: -15 is a clean exit.
     assert stack.wait_exit(name, timeout_s=15) in (0, -signal.SIGTERM)
-    assert time.monotonic() - started < 12
+    took = time.monotonic() - started
+    assert took < 12
     assert stack.log(name).count("Application shutdown complete.") == completed + 1
     time.sleep(1)
-    return load.stop()
+    outcomes = load.stop()
+    logger.info("%s SIGTERM: exited in %.2f s; clients saw %s", name, took, statuses(outcomes))
+    return outcomes
 
 
 def _errors(outcomes: list[Outcome]) -> dict[str, str]:

@@ -5,6 +5,7 @@ counting on its own (fail open to per-process limits) and no request waits on Re
 than REDIS_TIMEOUT_S (0.25 s); once Redis answers again the replicas share one count.
 """
 
+import logging
 import shutil
 import signal
 import tempfile
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.e2e
 
 LIMIT = 20  # per caller per hour: a window that will not roll over during a phase
 SENT = 50  # per phase, alternating between the two replicas
+logger = logging.getLogger(__name__)  # figures for docs/reliability.md (--log-cli-level=INFO)
 
 
 @pytest.fixture
@@ -72,6 +74,9 @@ def test_redis_outage_fails_open_fast_and_limits_are_shared_again(
         redis.process.send_signal(signal.SIGSTOP)  # hung: connections open, nothing answers
         try:
             allowed, slowest = _phase(first, second, "while-hung")
+            logger.info(
+                "redis hung: %d of %d allowed, slowest %.0f ms", allowed, SENT, slowest * 1e3
+            )
             assert allowed == 2 * LIMIT  # each replica enforces the limit on its own
             assert slowest < 0.25 + 0.15
             ready = first.ready("gateway")

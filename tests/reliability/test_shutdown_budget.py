@@ -5,8 +5,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ops.devstack import start_service
-
 K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s" / "base"
 # What the lifespan may take after uvicorn stops serving: the inference prediction-log
 # writer drains for up to 10 s (PredictionLogWriter.stop); the others close pools and clients.
@@ -27,9 +25,3 @@ def test_pre_stop_plus_graceful_timeout_plus_drain_is_below_the_grace_period(
     assert pre_stop[0] == "sleep"
     budget = int(pre_stop[1]) + graceful + LIFESPAN_DRAIN_S[service]
     assert budget < pod["terminationGracePeriodSeconds"], (service, budget)
-
-
-def test_local_services_get_a_graceful_timeout_too(tmp_path: Path) -> None:
-    child = start_service("gateway", port=9, env={}, log_dir=tmp_path)
-    child.stop(timeout=5)
-    assert "--timeout-graceful-shutdown" in child.args
