@@ -32,11 +32,12 @@ class Outcome:
     """One request as the client saw it; `status` is None when no HTTP answer came back."""
 
     sent_at: float  # seconds since the load started
-    latency_s: float
+    latency_s: float  # from the scheduled departure: client-side delay counts too
     status: int | None
     error: str | None = None
     prediction_id: str | None = None
     model_version: str | None = None
+    service_s: float = 0.0  # from the request leaving to its answer: the server's share
 
 
 @dataclass
@@ -103,16 +104,18 @@ class FixedRateLoad:
 
     async def _one(self, client: httpx.AsyncClient, i: int, due: float) -> None:
         sent_at = due - self.started_at
+        left = time.monotonic()
         try:
             body = self.body(i) if self.method == "POST" else None
             response = await client.request(self.method, self.path, json=body)
         except httpx.HTTPError as exc:
             # The transport's own error says what happened (refused, reset, cut short).
             cause = type(exc.__cause__ or exc).__name__
-            failed = Outcome(sent_at, time.monotonic() - due, None, cause)
+            now = time.monotonic()
+            failed = Outcome(sent_at, now - due, None, cause, service_s=now - left)
             self.outcomes.append(failed)
             return
-        latency = time.monotonic() - due
+        answered = time.monotonic()
         prediction_id = version = None
         if response.status_code == 200 and self.path == "/v1/predict":
             answer = response.json()
@@ -120,11 +123,12 @@ class FixedRateLoad:
         self.outcomes.append(
             Outcome(
                 sent_at,
-                latency,
+                answered - due,
                 response.status_code,
                 None if response.status_code == 200 else response.text[:200],
                 prediction_id,
                 version,
+                answered - left,
             )
         )
 
