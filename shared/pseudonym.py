@@ -6,8 +6,8 @@ after a key rotation old and new rows can both still be found: erasure and acces
 look a customer up under every configured key version.
 
 Keys come from `PSEUDONYM_KEY` (the current one) and `PSEUDONYM_KEY_VERSION` (its name), and
-`PSEUDONYM_RETIRED_KEYS` (`version=key,...`, newest first): keys no longer used for new rows but kept so
-that rows written under them are found, and so that A/B assignment does not move.
+`PSEUDONYM_RETIRED_KEYS` (`version=key,...`, newest first): keys no longer used for new rows
+but kept so that rows written under them are found, and so that A/B assignment does not move.
 
 What crosses from the gateway to inference is the *forwarded form*: the current pseudonym,
 then, during a rotation, the pseudonyms under the retired keys, separated by spaces. Inference

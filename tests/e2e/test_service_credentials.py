@@ -13,7 +13,7 @@ from tests.e2e.conftest import RunningStack
 pytestmark = pytest.mark.e2e
 
 # What an attacker on the host or in the namespace tried before: each must now be 401.
-ATTEMPTS = {
+ATTEMPTS: dict[str, list[tuple[str, str, dict[str, object] | None]]] = {
     "training": [
         ("POST", "/v1/models/1/promote", {"force": True, "reason": "x", "actor": "anyone"}),
         ("POST", "/v1/models/rollback", {}),

@@ -99,6 +99,7 @@ async def test_outcome_is_stored_and_becomes_a_labelled_row(
         "SELECT reported_by, source FROM feedback WHERE prediction_id = $1::uuid",
         prediction["prediction_id"],
     )
+    assert reporter is not None
     assert tuple(reporter) == (ALICE, "owner")
 
 
@@ -125,6 +126,7 @@ async def test_only_the_caller_served_or_an_admin_labels_a_prediction(
         "SELECT reported_by, source FROM feedback WHERE prediction_id = $1::uuid",
         prediction["prediction_id"],
     )
+    assert stored is not None
     assert tuple(stored) == ("ops", "admin")
     sources = await db_pool.fetch("SELECT source FROM features ORDER BY id DESC LIMIT 1")
     assert [row["source"] for row in sources] == ["feedback-admin"]

@@ -140,7 +140,5 @@ def test_service_key_is_required_strong_and_not_the_jwt_secret() -> None:
     with pytest.raises(WeakSecretError, match="differ from JWT_SECRET"):
         check_service_key(JWT_SECRET, environment="prod", jwt_secret=JWT_SECRET)
     with pytest.raises(WeakSecretError, match="differ from JWT_SECRET"):
-        create_gateway(
-            GatewaySettings(environment="test", jwt_secret=KEY)  # type: ignore[arg-type]
-        )
+        create_gateway(GatewaySettings(environment="test", jwt_secret=KEY))
     check_service_key(KEY, environment="prod", jwt_secret=JWT_SECRET)
