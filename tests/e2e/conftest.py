@@ -9,6 +9,7 @@ import pytest
 from ops.devstack import free_port
 from ops.stack import START_ORDER, ServiceStack
 from tests.conftest import scratch_database
+from tests.stacks import stack_env
 
 ADMIN = ("e2e-admin", "e2e-admin-password")
 JWT_SECRET = "e2e-secret-0123456789abcdef0123456789abcdef"
@@ -43,18 +44,16 @@ def _stack(
     dsn: str, redis_url: str, mlflow_uri: str, model_name: str, logs_dir: Path
 ) -> Iterator[RunningStack]:
     stack = ServiceStack(
-        env={
-            "ENVIRONMENT": "test",
-            "DATABASE_URL": dsn,
-            "REDIS_URL": redis_url,
-            "MLFLOW_TRACKING_URI": mlflow_uri,
-            "MODEL_NAME": model_name,
-            "JWT_SECRET": JWT_SECRET,
-            "ADMIN_USERNAME": ADMIN[0],
-            "ADMIN_PASSWORD": ADMIN[1],
-            "RATE_LIMIT_KEY_PREFIX": f"e2e-{free_port()}",
-            "INFERENCE_RELOAD_INTERVAL_S": "1",
-        },
+        env=stack_env(
+            dsn=dsn,
+            redis_url=redis_url,
+            mlflow_uri=mlflow_uri,
+            model_name=model_name,
+            jwt_secret=JWT_SECRET,
+            admin=ADMIN,
+            label="e2e",
+            INFERENCE_RELOAD_INTERVAL_S="1",
+        ),
         ports={name: free_port() for name in START_ORDER},
         log_dir=logs_dir,
     )

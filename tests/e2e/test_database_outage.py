@@ -1,8 +1,6 @@
 """A Postgres outage, injected for real: serving goes on, nothing is lost, admin says 503."""
 
 import asyncio
-import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +11,7 @@ import pytest
 
 from ops import devstack
 from ops.stack import START_ORDER, ServiceStack
-from shared.migrations import apply_migrations
+from tests import stacks
 from tests.e2e.conftest import ADMIN, JWT_SECRET
 
 pytestmark = pytest.mark.e2e
@@ -23,18 +21,8 @@ PREDICTIONS = 50
 
 @pytest.fixture
 def own_postgres() -> Iterator[tuple[devstack.LocalPostgres, str]]:
-    """A Postgres cluster this test may stop and start: the suite's stays untouched."""
-    # Its own top-level folder: the `postgres` user must be able to reach it.
-    data_dir = Path(tempfile.mkdtemp(prefix="mlp-outage-pg-"))
-    server = devstack.LocalPostgres(data_dir, devstack.free_port())
-    admin_dsn = server.start()
-    dsn = devstack.create_database(admin_dsn, "outage")
-    asyncio.run(apply_migrations(dsn))
-    try:
-        yield server, dsn
-    finally:
-        server.stop()
-        shutil.rmtree(data_dir, ignore_errors=True)
+    with stacks.own_postgres("outage") as server_and_dsn:
+        yield server_and_dsn
 
 
 def test_serving_survives_a_database_outage(
@@ -47,17 +35,15 @@ def test_serving_survives_a_database_outage(
 ) -> None:
     server, dsn = own_postgres
     stack = ServiceStack(
-        env={
-            "ENVIRONMENT": "test",
-            "DATABASE_URL": dsn,
-            "REDIS_URL": redis_url,
-            "MLFLOW_TRACKING_URI": mlflow_uri,
-            "MODEL_NAME": model_name,
-            "JWT_SECRET": JWT_SECRET,
-            "ADMIN_USERNAME": ADMIN[0],
-            "ADMIN_PASSWORD": ADMIN[1],
-            "RATE_LIMIT_KEY_PREFIX": f"outage-{devstack.free_port()}",
-        },
+        env=stacks.stack_env(
+            dsn=dsn,
+            redis_url=redis_url,
+            mlflow_uri=mlflow_uri,
+            model_name=model_name,
+            jwt_secret=JWT_SECRET,
+            admin=ADMIN,
+            label="outage",
+        ),
         ports={name: devstack.free_port() for name in START_ORDER},
         log_dir=logs_dir / "outage",
     )

@@ -16,6 +16,7 @@ from ops.devstack import free_port
 from ops.stack import START_ORDER, ServiceStack
 from tests.conftest import scratch_database
 from tests.monitoring.receivers import Receiver, receiver
+from tests.stacks import stack_env
 
 ADMIN = ("ops-admin", "ops-admin-password")
 
@@ -68,26 +69,24 @@ def monitored_stack(
         receiver("/hook") as hook,
     ):
         stack = ServiceStack(
-            env={
-                "ENVIRONMENT": "test",
-                "DATABASE_URL": dsn,
-                "REDIS_URL": redis_url,
-                "MLFLOW_TRACKING_URI": mlflow_uri,
-                "MODEL_NAME": name,
-                "JWT_SECRET": "ops-secret-0123456789abcdef0123456789abcdef",
-                "ADMIN_USERNAME": ADMIN[0],
-                "ADMIN_PASSWORD": ADMIN[1],
-                "RATE_LIMIT_KEY_PREFIX": f"ops-{free_port()}",
-                "INFERENCE_RELOAD_INTERVAL_S": "1",
-                "OTEL_EXPORTER_OTLP_ENDPOINT": collector.url,
-                "OTEL_TRACES_SAMPLER_ARG": "1",
-                "OTEL_BSP_SCHEDULE_DELAY": "200",
-                "NOTIFY_WEBHOOK_URL": f"{hook.url}/hook",
-                "NOTIFY_BACKOFF_S": "0.2",
-                "DRIFT_MIN_SAMPLES": "20",
-                "DRIFT_MIN_LABELLED": "20",
-                "DRIFT_COOLDOWN_S": "0",
-            },
+            env=stack_env(
+                dsn=dsn,
+                redis_url=redis_url,
+                mlflow_uri=mlflow_uri,
+                model_name=name,
+                jwt_secret="ops-secret-0123456789abcdef0123456789abcdef",
+                admin=ADMIN,
+                label="ops",
+                INFERENCE_RELOAD_INTERVAL_S="1",
+                OTEL_EXPORTER_OTLP_ENDPOINT=collector.url,
+                OTEL_TRACES_SAMPLER_ARG="1",
+                OTEL_BSP_SCHEDULE_DELAY="200",
+                NOTIFY_WEBHOOK_URL=f"{hook.url}/hook",
+                NOTIFY_BACKOFF_S="0.2",
+                DRIFT_MIN_SAMPLES="20",
+                DRIFT_MIN_LABELLED="20",
+                DRIFT_COOLDOWN_S="0",
+            ),
             ports={service: free_port() for service in START_ORDER},
             log_dir=logs_dir / "monitoring",
         )

@@ -22,6 +22,7 @@ from ops.stack import START_ORDER, ServiceStack
 from shared.pseudonym import PseudonymKeys
 from shared.registry import REFERENCE_ARTIFACT, production_version, read_run_artifact
 from tests.conftest import scratch_database
+from tests.stacks import stack_env
 
 ADMIN = ("privacy-admin", "privacy-admin-password")
 PSEUDONYM_KEY = "privacy-pseudonym-key-0123456789abcdef0123456789"
@@ -51,19 +52,17 @@ def privacy_stack(
     logs = tmp_path_factory.mktemp("privacy-logs")
     with scratch_database(pg_admin_dsn, "privacy") as dsn:
         stack = ServiceStack(
-            env={
-                "ENVIRONMENT": "test",
-                "DATABASE_URL": dsn,
-                "REDIS_URL": redis_url,
-                "MLFLOW_TRACKING_URI": mlflow_uri,
-                "MODEL_NAME": model_name,
-                "JWT_SECRET": "privacy-jwt-secret-0123456789abcdef0123456789",
-                "PSEUDONYM_KEY": PSEUDONYM_KEY,
-                "ADMIN_USERNAME": ADMIN[0],
-                "ADMIN_PASSWORD": ADMIN[1],
-                "RATE_LIMIT_KEY_PREFIX": f"privacy-{free_port()}",
-                "LOG_LEVEL": "DEBUG",
-            },
+            env=stack_env(
+                dsn=dsn,
+                redis_url=redis_url,
+                mlflow_uri=mlflow_uri,
+                model_name=model_name,
+                jwt_secret="privacy-jwt-secret-0123456789abcdef0123456789",
+                admin=ADMIN,
+                label="privacy",
+                PSEUDONYM_KEY=PSEUDONYM_KEY,
+                LOG_LEVEL="DEBUG",
+            ),
             ports={name: free_port() for name in START_ORDER},
             log_dir=logs,
         )

@@ -19,6 +19,7 @@ from ops.stack import START_ORDER, ServiceStack
 from shared.auth import TokenCodec
 from shared.db import create_pool
 from shared.repositories import users
+from tests import stacks
 from tests.e2e.conftest import ADMIN, JWT_SECRET
 
 SERVICE_KEY = "reliability-service-key-0123456789abcdef0123456789"
@@ -115,25 +116,23 @@ def stack_env(
     *, dsn: str, redis_url: str, mlflow_uri: str, model_name: str, **overrides: str
 ) -> dict[str, str]:
     """The environment of a fault stack: limits out of the way of 200 req/s from one caller."""
-    return {
-        "ENVIRONMENT": "test",
-        "DATABASE_URL": dsn,
-        "REDIS_URL": redis_url,
-        "MLFLOW_TRACKING_URI": mlflow_uri,
-        "MODEL_NAME": model_name,
-        "JWT_SECRET": JWT_SECRET,
-        "SERVICE_KEY": SERVICE_KEY,
-        "ADMIN_USERNAME": ADMIN[0],
-        "ADMIN_PASSWORD": ADMIN[1],
-        "RATE_LIMIT_PREDICT": "1000000/minute",
-        "RATE_LIMIT_PER_IP": "1000000/minute",
-        "RATE_LIMIT_ADMIN": "1000000/minute",
-        "RATE_LIMIT_KEY_PREFIX": f"fault-{devstack.free_port()}",
-        "INFERENCE_RELOAD_INTERVAL_S": "1",
+    env = stacks.stack_env(
+        dsn=dsn,
+        redis_url=redis_url,
+        mlflow_uri=mlflow_uri,
+        model_name=model_name,
+        jwt_secret=JWT_SECRET,
+        admin=ADMIN,
+        label="fault",
+        SERVICE_KEY=SERVICE_KEY,
+        RATE_LIMIT_PREDICT="1000000/minute",
+        RATE_LIMIT_PER_IP="1000000/minute",
+        RATE_LIMIT_ADMIN="1000000/minute",
+        INFERENCE_RELOAD_INTERVAL_S="1",
         # One log line per prediction at 200 req/s costs CPU the test would rather measure.
-        "INFERENCE_LOG_PREDICTIONS": "false",
-        **overrides,
-    }
+        INFERENCE_LOG_PREDICTIONS="false",
+    )
+    return env | overrides
 
 
 @pytest.fixture

@@ -4,22 +4,18 @@ The outage here lasts 10 s to keep the suite short; docs/reliability.md gives th
 measured the same way, and the buffer's bound in rows and seconds.
 """
 
-import asyncio
 import logging
 import os
 import re
-import shutil
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from ops import devstack
 from ops.load import percentile, sample_process, statuses
-from shared.migrations import apply_migrations
+from tests import stacks
 from tests.reliability.conftest import StackFactory, stack_env
 
 pytestmark = pytest.mark.e2e
@@ -33,16 +29,8 @@ logger = logging.getLogger(__name__)
 
 @pytest.fixture
 def own_postgres() -> Iterator[tuple[devstack.LocalPostgres, str]]:
-    """A Postgres cluster this test may stop and start: the suite's stays untouched."""
-    data_dir = Path(tempfile.mkdtemp(prefix="mlp-fault-pg-"))
-    server = devstack.LocalPostgres(data_dir, devstack.free_port())
-    dsn = devstack.create_database(server.start(), "faults")
-    asyncio.run(apply_migrations(dsn))
-    try:
-        yield server, dsn
-    finally:
-        server.stop()
-        shutil.rmtree(data_dir, ignore_errors=True)
+    with stacks.own_postgres("faults") as server_and_dsn:
+        yield server_and_dsn
 
 
 def test_postgres_outage_under_load_loses_nothing(

@@ -23,6 +23,7 @@ from ops.devstack import free_port
 from ops.stack import START_ORDER, ServiceStack
 from services.training.bootstrap import bootstrap
 from tests.conftest import RUN_ID, scratch_database
+from tests.stacks import stack_env
 
 pytestmark = pytest.mark.e2e
 logger = logging.getLogger(__name__)
@@ -42,17 +43,15 @@ def fuzz_gateway(
     with scratch_database(pg_admin_dsn, "fuzz") as dsn:
         bootstrap(dsn=dsn, tracking_uri=mlflow_uri, model_name=model_name, demo_rows=1_000)
         stack = ServiceStack(
-            env={
-                "ENVIRONMENT": "test",
-                "DATABASE_URL": dsn,
-                "REDIS_URL": redis_url,
-                "MLFLOW_TRACKING_URI": mlflow_uri,
-                "MODEL_NAME": model_name,
-                "JWT_SECRET": JWT_SECRET,
-                "ADMIN_USERNAME": ADMIN[0],
-                "ADMIN_PASSWORD": ADMIN[1],
-                "RATE_LIMIT_KEY_PREFIX": f"fuzz-{RUN_ID}",
-            },
+            env=stack_env(
+                dsn=dsn,
+                redis_url=redis_url,
+                mlflow_uri=mlflow_uri,
+                model_name=model_name,
+                jwt_secret=JWT_SECRET,
+                admin=ADMIN,
+                label="fuzz",
+            ),
             ports={name: free_port() for name in START_ORDER},
             log_dir=logs_dir / "fuzz",
         )
