@@ -18,6 +18,7 @@ from shared.config import BaseServiceSettings
 from shared.db import ping
 from shared.docs import install_api_docs
 from shared.errors import install_error_handlers
+from shared.lifecycle import Drain
 from shared.middleware import EdgeMiddleware
 from shared.service_auth import ServiceCredentials, ServiceGuard, check_service_key
 from shared.tracing import install as install_tracing
@@ -106,8 +107,9 @@ def _build(middleware: Middleware, app: ASGIApp) -> ASGIApp:
     return built
 
 
-def _freeze_after_start(lifespan: Any) -> Any:
-    """The service's lifespan, then its start-up objects moved out of the collector's sight.
+def _freeze_after_start(lifespan: Any, drain: Drain, drain_s: float) -> Any:
+    """The service's lifespan, then its start-up objects moved out of the collector's sight,
+    and SIGTERM made to drain first (shared/lifecycle.py).
 
     Models, clients and imported modules live as long as the process; without this every
     full collection walks them all again (measured: tens of ms, a p99 spike under load).
@@ -119,7 +121,8 @@ def _freeze_after_start(lifespan: Any) -> Any:
             gc.collect()
             gc.freeze()
             try:
-                yield
+                with drain.on_sigterm(drain_s):
+                    yield
             finally:
                 gc.unfreeze()
 
@@ -145,16 +148,18 @@ def create_service_app(
     service = type(settings).__module__.split(".")[-2]
     credentials = service_credentials(settings, service)
     guard = None if public else ServiceGuard(credentials, service)
+    drain = Drain()
     app = ServiceApp(
         edge={
             "max_bytes": settings.max_body_bytes,
             "streaming_prefixes": streaming_prefixes,
             "guard": guard,
+            "drain": drain,
         },
         title=title,
         description=description,
         version="0.1.0",
-        lifespan=_freeze_after_start(lifespan),
+        lifespan=_freeze_after_start(lifespan, drain, settings.shutdown_drain_s),
         openapi_tags=openapi_tags,
     )
     app.state.settings = settings
@@ -172,7 +177,7 @@ def create_service_app(
     )
     instrumentator.instrument(app).expose(app, tags=["operations"], include_in_schema=True)
     install_tracing(app, service_name=service)
-    app.include_router(health_router(readiness))
+    app.include_router(health_router(readiness, drain))
     return app
 
 
@@ -193,8 +198,9 @@ async def postgres_readiness(request: Request) -> dict[str, dict[str, Any]]:
     return {"postgres": await ping(request.app.state.pool)}
 
 
-def health_router(readiness: ReadinessCheck) -> APIRouter:
-    """`/health/live` (the process answers) and `/health/ready` (dependencies are usable)."""
+def health_router(readiness: ReadinessCheck, drain: Drain | None = None) -> APIRouter:
+    """`/health/live` (the process answers) and `/health/ready` (dependencies are usable; 503
+    `draining` once shutdown has begun, so a load balancer stops sending)."""
     router = APIRouter(prefix="/health", tags=["operations"])
 
     @router.get("/live", summary="Liveness", description="200 while the process can answer.")
@@ -205,10 +211,12 @@ def health_router(readiness: ReadinessCheck) -> APIRouter:
         "/ready",
         summary="Readiness",
         description="200 when every dependency this service needs answers; 503 otherwise, "
-        "with each check's status.",
+        "with each check's status, and 503 `draining` once the service is shutting down.",
         responses={503: {"description": "Some dependency is not ready"}},
     )
     async def ready(request: Request) -> JSONResponse:
+        if drain is not None and drain.draining:
+            return JSONResponse({"status": "draining", "checks": {}}, status_code=503)
         checks = await readiness(request)
         # Checks marked critical=False are reported but do not make the service unready.
         ok = all(c.get("status") == "up" or not c.get("critical", True) for c in checks.values())

@@ -25,6 +25,9 @@ class BaseServiceSettings(BaseSettings):
     # Signs every call between services (shared/service_auth.py); required by every service.
     service_key: SecretStr = SecretStr("")
     service_token_ttl_s: int = Field(default=300, ge=30, le=3600)
+    # On SIGTERM, keep answering this long with `Connection: close` before shutting down
+    # (shared/lifecycle.py); 0 stops at once.
+    shutdown_drain_s: float = Field(default=1.0, ge=0, le=30)
 
     @field_validator("database_url")
     @classmethod

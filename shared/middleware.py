@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.context import request_id_var
 from shared.errors import ServiceError, error_response, render
+from shared.lifecycle import CONNECTION_CLOSE, Drain
 from shared.service_auth import ServiceGuard, caller_var
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ class EdgeMiddleware:
     Paths under `streaming_prefixes` skip the body limit: those routes stream their bodies and
     enforce their own, larger, limit while reading. With a `guard` (internal services), every
     request but the probes must carry a valid service credential, checked before the body is read.
+    Once the service drains for shutdown (`drain`), every answer says `Connection: close`.
     """
 
     def __init__(
@@ -38,8 +40,10 @@ class EdgeMiddleware:
         max_bytes: int,
         streaming_prefixes: Sequence[str] = (),
         guard: ServiceGuard | None = None,
+        drain: Drain | None = None,
     ) -> None:
         self.app = app
+        self.drain = drain or Drain()
         self.max_bytes = max_bytes
         self.streaming_prefixes = tuple(streaming_prefixes)
         self.guard = guard
@@ -64,6 +68,8 @@ class EdgeMiddleware:
             if message["type"] == "http.response.start":
                 started = True
                 message["headers"] = [*message.get("headers", ()), id_header, _NOSNIFF]
+                if self.drain.draining:
+                    message["headers"].append(CONNECTION_CLOSE)
             await send(message)
 
         caller_token = None

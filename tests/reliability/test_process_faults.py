@@ -14,6 +14,7 @@ from tests.reliability.conftest import FaultStack, StackFactory, stack_env
 pytestmark = pytest.mark.e2e
 
 RATE = 200
+DRAIN_S = 1.0  # SHUTDOWN_DRAIN_S: answers go on, with `Connection: close`, this long after SIGTERM
 logger = logging.getLogger(__name__)  # figures for docs/reliability.md (--log-cli-level=INFO)
 
 
@@ -27,7 +28,13 @@ def stack(
     trained_model: str,
 ) -> Iterator[FaultStack]:
     with scratch_database(pg_admin_dsn, "process_fault") as dsn:
-        env = stack_env(dsn=dsn, redis_url=redis_url, mlflow_uri=mlflow_uri, model_name=model_name)
+        env = stack_env(
+            dsn=dsn,
+            redis_url=redis_url,
+            mlflow_uri=mlflow_uri,
+            model_name=model_name,
+            SHUTDOWN_DRAIN_S=str(DRAIN_S),
+        )
         yield fault_stack(env, names=("inference", "training", "drift", "gateway"))
 
 
@@ -89,9 +96,9 @@ def test_sigterm_under_load_completes_in_flight_requests_and_flushes_the_log(
         assert set(statuses(outcomes)) <= {"200", "503"}, (name, statuses(outcomes))
         assert outcomes[0].status == 200
 
-    # Gateway: every request it took completes; once its listener is closed, connections are
-    # refused. A request racing the close of an idle keep-alive connection can be reset
-    # (HTTP/1.1 cannot announce the close): only right at the signal, never later or earlier.
+    # Gateway: it drains first (answers say `Connection: close`, so clients leave their
+    # keep-alive connections), then closes its listener: connections are refused from then on,
+    # and no request is reset.
     before = len(stack.predictions())
     load = stack.load(RATE)
     outcomes = _terminate_under_load(stack, "gateway", load)
@@ -99,10 +106,9 @@ def test_sigterm_under_load_completes_in_flight_requests_and_flushes_the_log(
     answered = {str(o.status) for o in outcomes if o.status is not None}
     assert answered == {"200"}, statuses(outcomes)
     refused = [o for o in outcomes if o.error == "ClientConnectorError"]
-    assert refused and min(o.sent_at for o in refused) >= signalled_at - 0.1
+    assert refused and min(o.sent_at for o in refused) >= signalled_at + DRAIN_S - 0.1
     reset = [o for o in outcomes if o.status is None and o.error != "ClientConnectorError"]
-    assert all(abs(o.sent_at - signalled_at) < 0.5 for o in reset), _errors(outcomes)
-    assert len(reset) <= 5, statuses(outcomes)
+    assert not reset, _errors(outcomes)
     served = [o for o in outcomes if o.status == 200]
     rows = stack.predictions_eventually(before + len(served), within_s=20)
     assert {o.prediction_id for o in served} <= set(rows)
