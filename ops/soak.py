@@ -151,8 +151,7 @@ def per_minute(outcomes: list[Outcome]) -> list[tuple[int, int, int, float, floa
 
 def report(
     outcomes: list[Outcome],
-    start: dict[str, ProcessSample],
-    end: dict[str, ProcessSample],
+    samples: list[tuple[float, dict[str, ProcessSample]]],
     *,
     rate: float,
     seconds: float,
@@ -173,12 +172,20 @@ def report(
         "\n| service | RSS MB start | RSS MB end | fds start | fds end "
         "| db conns start | db conns end |\n|---|---|---|---|---|---|---|"
     )
+    start, end = samples[0][1], samples[-1][1]
     for name in start:
         a, b = start[name], end[name]
         print(
             f"| {name} | {a.rss_mb:.0f} | {b.rss_mb:.0f} | {a.open_fds} | {b.open_fds} "
             f"| {a.db_connections} | {b.db_connections} |"
         )
+    # Every sample, so that growth can be told from a plateau.
+    names = list(start)
+    print("\nopen fds / RSS MB per sample, under load:")
+    print("| s | " + " | ".join(names) + " |\n|---|" + "---|" * len(names))
+    for at, sample in samples:
+        cells = " | ".join(f"{sample[n].open_fds} / {sample[n].rss_mb:.0f}" for n in names)
+        print(f"| {at:.0f} | {cells} |")
     return errors + max(0, served - rows)
 
 
@@ -192,19 +199,21 @@ def main() -> int:
         print(f"load average at start: {os.getloadavg()[0]:.2f}", flush=True)
         load = FixedRateLoad(soak.gateway, token, rate).start()
         print(f"soak: {rate:g} req/s for {seconds:.0f} s through {soak.gateway}", flush=True)
-        # Both samples are taken under load, with the client's connections open: what differs
-        # between them is what the services accumulated, not the load's own sockets.
-        time.sleep(min(10.0, seconds / 2))
-        start = soak.samples()
-        time.sleep(max(0.0, seconds - load.elapsed()))
-        end = soak.samples()
+        # Samples are taken under load, with the client's connections open: what differs
+        # between them is what the services accumulated, not the load's own sockets. The first
+        # 10 s in, then every minute, the last at the end.
+        marks = [min(10.0, seconds / 2), *range(60, int(seconds), 60), seconds]
+        samples = []
+        for mark in marks:
+            time.sleep(max(0.0, mark - load.elapsed()))
+            samples.append((load.elapsed(), soak.samples()))
         sent = load.stop()
         outcomes = [o for o in sent if o.sent_at < seconds]
         time.sleep(2)  # the prediction log flushes every 0.2 s
         # Rows of the few requests that left after the last full second are not counted.
         late = sum(o.status == 200 for o in sent if o.sent_at >= seconds)
         rows = prediction_rows(soak.dsn) - late
-        failed = report(outcomes, start, end, rate=rate, seconds=seconds, rows=rows)
+        failed = report(outcomes, samples, rate=rate, seconds=seconds, rows=rows)
     return 1 if failed else 0
 
 
