@@ -13,7 +13,6 @@ last read plus its own revocations, which it pushes once Redis answers again.
 """
 
 import asyncio
-import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from prometheus_client import Counter
 from redis.asyncio import Redis
 
 from shared.errors import ServiceUnavailable
+from shared.periodic import Periodic
 from shared.repositories.users import get_account
 
 logger = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ class RevokedTokens:
         self.sync_interval_s = sync_interval_s
         self._revoked: dict[str, float] = {}  # jti -> expiry (epoch s)
         self._unsent: dict[str, float] = {}  # revoked here, not yet in Redis
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Periodic(self.sync, sync_interval_s, "revocation-sync")
         self._failing = False
 
     def __contains__(self, jti: str) -> bool:
@@ -145,13 +145,10 @@ class RevokedTokens:
         await self.sync()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._sync_forever(), name="revocation-sync")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._loop.stop()
         await self.sync()
         if self.redis is not None:
             await self.redis.aclose()  # type: ignore[attr-defined]  # types-redis predates it
@@ -187,8 +184,3 @@ class RevokedTokens:
                 extra={"error": f"{type(exc).__name__}: {exc}"[:300]},
             )
         self._failing = True
-
-    async def _sync_forever(self) -> None:
-        while True:
-            await asyncio.sleep(self.sync_interval_s)
-            await self.sync()

@@ -18,7 +18,6 @@ limits, logged, reported by readiness); the counts reach Redis once it is back.
 """
 
 import asyncio
-import contextlib
 import logging
 import math
 import time
@@ -32,6 +31,7 @@ from prometheus_client import Counter
 from starlette.types import Scope
 
 from shared.errors import ServiceError
+from shared.periodic import Periodic
 
 logger = logging.getLogger(__name__)
 
@@ -101,16 +101,13 @@ class RateLimiter:
         self.retry_s = retry_s
         self._windows: dict[str, _Window] = {}
         self._redis_down_until = 0.0
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Periodic(self.sync, sync_interval_s, "rate-limit-sync")
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._sync_forever(), name="rate-limit-sync")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._loop.stop()
         await self.sync()
 
     async def hit(self, rules: tuple[Rule, ...], *, subject: str | None, ip: str) -> None:
@@ -193,11 +190,6 @@ class RateLimiter:
                 extra={"error": f"{type(exc).__name__}: {exc}"[:300]},
             )
         self._redis_down_until = time.time() + self.retry_s
-
-    async def _sync_forever(self) -> None:
-        while True:
-            await asyncio.sleep(self.sync_interval_s)
-            await self.sync()
 
 
 def redis_storage(url: str, *, timeout_s: float) -> RedisStorage:
