@@ -19,14 +19,20 @@ async def serve(
     An internal service's client signs every request as `as_service` (acting for nobody)
     unless the request carries its own `Authorization` (see `service_headers`).
     """
+    async with app.router.lifespan_context(app):
+        async with client_for(app, base_url, as_service=as_service) as client:
+            yield client
+
+
+def client_for(
+    app: FastAPI, base_url: str = "http://testserver", *, as_service: str = "gateway"
+) -> httpx.AsyncClient:
+    """A client bound to `app` without running its lifespan; it signs as `serve`'s does."""
     guard = _guard(app)
     auth = None
     if guard is not None:
         auth = ServiceAuth(ServiceCredentials(guard.credentials.key, as_service), guard.audience)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=base_url, auth=auth) as client:
-            yield client
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url, auth=auth)
 
 
 def service_headers(

@@ -9,7 +9,7 @@ from services.drift import router
 from services.drift.config import DriftSettings
 from services.drift.detector import DriftThresholds
 from services.drift.reference import RegistryReferences
-from services.drift.retention import policy_from
+from services.drift.retention import policy_from, watch_last_run
 from services.drift.retraining import TrainingClient
 from services.drift.scheduler import CheckScheduler, RetentionScheduler
 from services.drift.service import CheckPolicy, DriftMonitor
@@ -36,6 +36,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: DriftSettings = app.state.settings
     configure_mlflow(settings.mlflow_tracking_uri)
     pool = await pool_for(settings)
+    await watch_last_run(pool)
     # This service calls only training (retraining requests), as itself.
     http_client = create_http_client(
         timeout_s=settings.drift_training_timeout_s,

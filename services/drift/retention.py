@@ -5,8 +5,9 @@ windows. Labelled rows in `features` are training data and are kept; past the lo
 two windows they lose their customer pseudonym, so nothing kept can be tied to a customer.
 A run is counted in `retention_deleted_rows_total` and recorded in the audit log.
 
-Runs from drift's scheduler (RETENTION_INTERVAL_S), a Kubernetes CronJob or by hand:
-`python -m services.drift.retention`.
+Runs inside the drift service, from its scheduler (RETENTION_INTERVAL_S) or when asked
+(`POST /v1/retention/runs`, what the Kubernetes CronJob calls), so that its metrics are on
+drift's /metrics; or by hand against the database: `python -m services.drift.retention`.
 """
 
 import asyncio
@@ -101,6 +102,20 @@ async def run_retention(
     LAST_RUN.set(time.time())
     logger.info("retention run", extra=details)
     return counts
+
+
+async def watch_last_run(pool: asyncpg.Pool) -> None:
+    """Start `retention_last_run_timestamp_seconds` from the audit log: the last run by anyone
+    (the CronJob, another replica, this one before a restart). With none recorded, or Postgres
+    unreachable, it starts at now: alert `RetentionStale` then counts from when this service
+    began watching, not from 1970."""
+    try:
+        async with asyncio.timeout(2):
+            age = await retention.last_run_age_s(pool, AUDIT_ACTION)
+    except (TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+        logger.warning("last retention run unknown", extra={"error": type(exc).__name__})
+        age = None
+    LAST_RUN.set(time.time() - (age if age is not None else 0.0))
 
 
 def policy_from(settings: DriftSettings) -> RetentionPolicy:

@@ -1,12 +1,15 @@
-"""Drift routes: run a check now, list recent reports (internal; the gateway exposes them)."""
+"""Drift routes: run a check now, list recent reports (internal; the gateway exposes them), and
+run retention now (internal only: the `retention` CronJob's entry)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, ConfigDict
 
 from services.drift import pages, service
 from services.drift.dependencies import MonitorDep
+from services.drift.retention import policy_from, run_retention
 from shared.errors import responses
 from shared.schemas_drift import DriftCheckRequest, DriftReport, DriftReportList
 
@@ -75,3 +78,31 @@ async def get_report(
     if wants_html(request):
         return HTMLResponse(await pages.report_html(monitor=monitor, report_id=report_id))
     return await pages.get_report(monitor=monitor, report_id=report_id)
+
+
+class RetentionRun(BaseModel):
+    """What one retention run removed."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"predictions": 1200, "feedback": 40, "features": 15}]}
+    )
+
+    predictions: int
+    feedback: int
+    features: int  # labelled rows kept, their customer pseudonym dropped
+
+
+@router.post(
+    "/v1/retention/runs",
+    summary="Run retention now",
+    description="Deletes predictions and outcomes past their windows (RETENTION_PREDICTIONS_DAYS, "
+    "RETENTION_FEEDBACK_DAYS) in bounded batches and drops the pseudonym from labelled rows "
+    "past both; counted in `retention_deleted_rows_total` on this service's /metrics and "
+    "recorded in the audit log. The `retention` CronJob calls this with a service credential.",
+    responses=responses(503),
+)
+async def run_retention_now(request: Request) -> RetentionRun:
+    counts = await run_retention(
+        pool=request.app.state.pool, policy=policy_from(request.app.state.settings)
+    )
+    return RetentionRun(**counts)

@@ -63,7 +63,8 @@ COMMANDS = {
                "--host", "0.0.0.0", "--port", "5000", "--workers", "1"],
     "migrate": ["python", "-m", "shared.migrations"],
     "bootstrap": ["python", "-m", "services.training.bootstrap"],
-    "retention": ["python", "-m", "services.drift.retention"],
+    "retention": ["python", "-m", "shared.service_call", "drift", "POST", "/v1/retention/runs",
+                  "--timeout", "3300"],
     # Scheduled calls sign with a service token (shared.service_call), as every caller must.
     "drift-check": ["python", "-m", "shared.service_call", "drift", "POST", "/v1/drift/checks"],
 }

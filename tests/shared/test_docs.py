@@ -19,6 +19,7 @@ from services.training.main import create_app as create_training
 from shared.app import create_service_app
 from shared.config import BaseServiceSettings
 from shared.deprecation import deprecated_field, deprecation
+from tests.asgi import client_for
 from tests.gateway.conftest import gateway_settings
 
 UNUSED_DSN = "postgresql://unused@127.0.0.1:1/x"
@@ -36,7 +37,8 @@ def _service_apps() -> dict[str, FastAPI]:
 
 
 def _client(app: FastAPI) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc")
+    # The internal services' docs, like their other routes, need a service credential.
+    return client_for(app, "http://svc")
 
 
 def _linked_urls(html: str) -> list[str]:
