@@ -123,12 +123,14 @@ async def _principal(
 
 async def enforce_limits(
     state: Any, scope: Scope, names: tuple[str, ...], *, subject: str | None
-) -> None:
-    """Count a request against the named rules; RateLimited (429) past one of them."""
+) -> list[tuple[str, Any]]:
+    """Count a request against the named rules; RateLimited (429) past one of them.
+
+    Returns what was counted (`RateLimiter.refund` takes it back)."""
     rules: dict[str, Rule] = state.limit_rules
     limiter: RateLimiter = state.limiter
     ip = client_ip(scope, state.settings.trusted_proxies)
-    await limiter.hit(tuple(rules[name] for name in names), subject=subject, ip=ip)
+    return await limiter.hit(tuple(rules[name] for name in names), subject=subject, ip=ip)
 
 
 def limited(*names: str, scope: str | None = None) -> Callable[..., Awaitable[None]]:

@@ -110,12 +110,19 @@ class RateLimiter:
         await self._loop.stop()
         await self.sync()
 
-    async def hit(self, rules: tuple[Rule, ...], *, subject: str | None, ip: str) -> None:
-        """Count one request against each rule; raise RateLimited when one is exceeded."""
+    async def hit(
+        self, rules: tuple[Rule, ...], *, subject: str | None, ip: str
+    ) -> list[tuple[str, _Window]]:
+        """Count one request against each rule; raise RateLimited when one is exceeded.
+
+        Returns what was counted, for `refund`.
+        """
         now = time.time()
+        counted = []
         for rule in rules:
             identity = f"sub:{subject}" if rule.per == "caller" and subject else f"ip:{ip}"
             key, window = self._window(rule, identity, now)
+            counted.append((key, window))
             count = window.count + 1
             stale = now - window.synced_at > self.stale_after_s
             if (rule.exact or stale) and self.storage is not None and now >= self._redis_down_until:
@@ -130,6 +137,21 @@ class RateLimiter:
                     details={"limit": str(rule.item), "retry_after_s": retry_after},
                     headers={"Retry-After": str(retry_after)},
                 )
+        return counted
+
+    async def refund(self, counted: list[tuple[str, _Window]]) -> None:
+        """Take back hits `hit` counted (in the window they were counted in): a sign-in that
+        succeeds is no guess. Counting first and refunding after keeps parallel guesses from
+        all passing a check made before any of them failed."""
+        for key, window in counted:
+            if window.pending > 0:  # not yet pushed: take it back here
+                window.pending -= 1
+            elif self.storage is not None and time.time() >= self._redis_down_until:
+                try:
+                    window.shared = await self.storage.incr(key, window.length + 1, -1)
+                    window.synced_at = time.time()
+                except Exception as exc:  # a guess stays counted: the safe side
+                    self._redis_failed(exc)
 
     def _window(self, rule: Rule, identity: str, now: float) -> tuple[str, _Window]:
         length = rule.item.get_expiry()

@@ -50,6 +50,30 @@ async def test_sign_in_is_limited_per_account_whatever_the_address(
         assert (await sign_in("someone-else", "wrong", "198.51.100.200")).status_code == 401
 
 
+@pytest.mark.parametrize("shared_counts", [True, False], ids=["redis", "per-process"])
+async def test_only_failed_sign_ins_count_against_the_account(
+    db_pool: asyncpg.Pool, database_dsn: str, redis_url: str, shared_counts: bool
+) -> None:
+    # A service account (an Airflow DAG) signs in for each task: its successes must not lock
+    # it out; guesses still do.
+    settings = gateway_settings(
+        database_dsn,
+        redis_url if shared_counts else None,
+        rate_limit_auth_account=f"{ATTEMPTS}/minute",
+        rate_limit_key_prefix=f"refund-{uuid.uuid4().hex[:8]}",
+    )
+    async with serve(create_gateway(settings)) as client:
+
+        async def sign_in(password: str) -> int:
+            form = {"username": ADMIN[0], "password": password}
+            return (await client.post("/auth/token", data=form)).status_code
+
+        assert [await sign_in(ADMIN[1]) for _ in range(3 * ATTEMPTS)] == [200] * (3 * ATTEMPTS)
+        assert [await sign_in("wrong") for _ in range(ATTEMPTS)] == [401] * ATTEMPTS
+        assert await sign_in("wrong") == 429
+        assert await sign_in(ADMIN[1]) == 429  # locked for the window, right password or not
+
+
 def _gateway_process(
     database_dsn: str, redis_url: str, log_dir: Path, **extra: str
 ) -> Iterator[ServiceStack]:

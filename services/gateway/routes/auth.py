@@ -32,10 +32,14 @@ BearerDep = Annotated[
 
 
 async def _limit_account(request: Request, form: FormDep) -> None:
-    """Count a sign-in against the account it names, from whatever address it comes."""
+    """Count a sign-in against the account it names, from whatever address it comes; `token`
+    takes the count back when the password was right, so only failed attempts add up (a
+    service account that signs in for each task is not locked out by its own successes)."""
     # A digest keeps the key short whatever was typed as a username.
     account = hashlib.sha256(form.username.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    await enforce_limits(request.app.state, request.scope, ("auth_account",), subject=account)
+    request.state.account_attempt = await enforce_limits(
+        request.app.state, request.scope, ("auth_account",), subject=account
+    )
 
 
 ACCOUNT_LIMIT = Depends(_limit_account)
@@ -69,7 +73,7 @@ def build_router(settings: GatewaySettings) -> APIRouter:
         "(`application/x-www-form-urlencoded`), optionally `scope` (space-separated: "
         "`predict`, `admin`). Returns a bearer token to send as `Authorization: Bearer …`. "
         f"Limited to {settings.rate_limit_auth} per client IP and "
-        f"{settings.rate_limit_auth_account} per account.",
+        f"{settings.rate_limit_auth_account} failed attempts per account.",
         responses={
             200: {
                 "content": {
@@ -117,6 +121,7 @@ def build_router(settings: GatewaySettings) -> APIRouter:
         except Unauthorized as exc:
             await _audit_sign_in(pool, form.username, "failure", exc.error_type)
             raise
+        await request.app.state.limiter.refund(request.state.account_attempt)
         await _audit_sign_in(pool, form.username, "success", " ".join(granted))
         # The account's state is now known here: serving can go on through a database outage.
         await request.app.state.accounts.get(form.username)

@@ -83,7 +83,8 @@ def sync_detailed(
 
      OAuth2 password flow: send `username` and `password` as form fields (`application/x-www-form-
     urlencoded`), optionally `scope` (space-separated: `predict`, `admin`). Returns a bearer token to
-    send as `Authorization: Bearer …`. Limited to 30/minute per client IP and 10/minute per account.
+    send as `Authorization: Bearer …`. Limited to 30/minute per client IP and 10/minute failed attempts
+    per account.
 
     Args:
         body (BodyTokenAuthTokenPost):
@@ -116,7 +117,8 @@ def sync(
 
      OAuth2 password flow: send `username` and `password` as form fields (`application/x-www-form-
     urlencoded`), optionally `scope` (space-separated: `predict`, `admin`). Returns a bearer token to
-    send as `Authorization: Bearer …`. Limited to 30/minute per client IP and 10/minute per account.
+    send as `Authorization: Bearer …`. Limited to 30/minute per client IP and 10/minute failed attempts
+    per account.
 
     Args:
         body (BodyTokenAuthTokenPost):
@@ -144,7 +146,8 @@ async def asyncio_detailed(
 
      OAuth2 password flow: send `username` and `password` as form fields (`application/x-www-form-
     urlencoded`), optionally `scope` (space-separated: `predict`, `admin`). Returns a bearer token to
-    send as `Authorization: Bearer …`. Limited to 30/minute per client IP and 10/minute per account.
+    send as `Authorization: Bearer …`. Limited to 30/minute per client IP and 10/minute failed attempts
+    per account.
 
     Args:
         body (BodyTokenAuthTokenPost):
@@ -175,7 +178,8 @@ async def asyncio(
 
      OAuth2 password flow: send `username` and `password` as form fields (`application/x-www-form-
     urlencoded`), optionally `scope` (space-separated: `predict`, `admin`). Returns a bearer token to
-    send as `Authorization: Bearer …`. Limited to 30/minute per client IP and 10/minute per account.
+    send as `Authorization: Bearer …`. Limited to 30/minute per client IP and 10/minute failed attempts
+    per account.
 
     Args:
         body (BodyTokenAuthTokenPost):

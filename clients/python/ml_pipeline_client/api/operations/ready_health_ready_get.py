@@ -46,7 +46,8 @@ def sync_detailed(
 ) -> Response[Any]:
     """Readiness
 
-     200 when every dependency this service needs answers; 503 otherwise, with each check's status.
+     200 when every dependency this service needs answers; 503 otherwise, with each check's status, and
+    503 `draining` once the service is shutting down.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -71,7 +72,8 @@ async def asyncio_detailed(
 ) -> Response[Any]:
     """Readiness
 
-     200 when every dependency this service needs answers; 503 otherwise, with each check's status.
+     200 when every dependency this service needs answers; 503 otherwise, with each check's status, and
+    503 `draining` once the service is shutting down.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
