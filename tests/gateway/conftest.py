@@ -1,5 +1,6 @@
 """A gateway app in-process, forwarding to a real in-process inference app."""
 
+import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -67,3 +68,12 @@ def use_upstream(app: FastAPI, name: str, client: httpx.AsyncClient) -> None:
     app.state.upstreams[name] = Upstream(
         name, f"http://{name}.internal", client._transport, app.state.credentials
     )
+
+
+@pytest.fixture
+def fresh_minute() -> None:
+    """Start the test at least 8 s before a minute ends: limits count in fixed one-minute
+    windows, and a test that straddles a boundary would see its count start again."""
+    left = 60 - time.time() % 60
+    if left < 8:
+        time.sleep(left + 0.05)

@@ -18,6 +18,9 @@ from services.gateway.main import create_app as create_gateway
 from tests.asgi import serve
 from tests.gateway.conftest import ADMIN, SECRET, gateway_settings
 
+# Fixed one-minute windows: keep each test inside one (tests/gateway/conftest.py).
+pytestmark = pytest.mark.usefixtures("fresh_minute")
+
 ATTEMPTS = 3
 
 

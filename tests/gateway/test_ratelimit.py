@@ -8,6 +8,9 @@ import pytest
 from ops.devstack import free_port
 from services.gateway.ratelimit import RateLimited, RateLimiter, redis_storage, rule
 
+# Fixed one-minute windows: keep each test inside one (tests/gateway/conftest.py).
+pytestmark = pytest.mark.usefixtures("fresh_minute")
+
 PER_CALLER = rule("predict", "5/minute", "caller")
 PER_IP = rule("per_ip", "100/minute", "ip")
 SIGN_IN = rule("auth", "3/minute", "ip", exact=True)
