@@ -67,18 +67,24 @@ class PredictionLogWriter:
     def submit(self, row: PredictionRow) -> None:
         """Queue a row; never blocks the request (callers wait in `room` first)."""
         if len(self._rows) >= self.max_pending:
-            # Bounded memory beats an OOM kill that would lose every buffered row.
-            self._rows.popleft()
-            DROPPED.inc()
-            self._dropped += 1
-            if self._dropped % 1000 == 1:  # the first, then every thousandth: never silent
-                logger.error(
-                    "prediction log full: oldest rows dropped",
-                    extra={"dropped": self._dropped, "max_pending": self.max_pending},
-                )
+            self._drop_oldest(len(self._rows) - self.max_pending + 1)
         self._rows.append(row)
         if len(self._rows) >= self.batch_size:
             self._wake.set()
+
+    def _drop_oldest(self, count: int) -> None:
+        """Bounded memory beats an OOM kill that would lose every buffered row."""
+        before = self._dropped
+        for _ in range(count):
+            self._rows.popleft()
+        DROPPED.inc(count)
+        self._dropped += count
+        # The first, then every thousandth: never silent, never a line per row.
+        if before == 0 or before // 1000 != self._dropped // 1000:
+            logger.error(
+                "prediction log full: oldest rows dropped",
+                extra={"dropped": self._dropped, "max_pending": self.max_pending},
+            )
 
     @property
     def pending(self) -> int:
@@ -168,6 +174,9 @@ class PredictionLogWriter:
             except _TRANSIENT:
                 for waiting in [part, *reversed(parts)]:
                     self._rows.extendleft(reversed(waiting))
+                # Rows that arrived while this batch was out count against the bound too.
+                if len(self._rows) > self.max_pending:
+                    self._drop_oldest(len(self._rows) - self.max_pending)
                 raise
             WRITTEN.inc(len(part))
 

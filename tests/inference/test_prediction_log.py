@@ -142,3 +142,35 @@ async def test_nobody_waits_while_postgres_is_down(pg_admin_dsn: str) -> None:
     finally:
         await writer.stop(timeout_s=0.5)
     assert writer.pending == writer.high_water + 10  # kept, not lost
+
+
+async def test_rows_put_back_after_a_failed_write_still_respect_the_bound() -> None:
+    # A server that takes the connection, then drops it: the write fails after 0.3 s, while
+    # requests go on adding rows.
+    async def hang_then_close(_: asyncio.StreamReader, conn: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(0.3)
+        conn.close()
+
+    server = await asyncio.start_server(hang_then_close, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    pool = await asyncpg.create_pool(
+        f"postgresql://postgres@127.0.0.1:{port}/x", min_size=0, max_size=1
+    )
+    writer = PredictionLogWriter(pool=pool, batch_size=10_000, flush_interval_s=60, max_pending=100)
+    try:
+        for i in range(100):
+            writer.submit(_row(i))
+        flushing = asyncio.create_task(writer.flush())
+        await asyncio.sleep(0.1)
+        assert writer.pending == 0  # the batch is out, its write hanging
+        arrived = [_row(i) for i in range(100, 150)]
+        for row in arrived:
+            writer.submit(row)
+        assert await flushing is False
+        # Put back in front, then trimmed to the bound: the oldest 50 go, counted.
+        assert writer.pending == 100
+        assert writer._dropped == 50
+        assert list(writer._rows)[-50:] == arrived
+    finally:
+        await pool.close()
+        server.close()
