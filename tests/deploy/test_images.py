@@ -8,6 +8,7 @@ gateway container.
 """
 
 import os
+import secrets
 import subprocess
 import time
 from collections.abc import Iterator
@@ -118,7 +119,13 @@ def containers(
 ) -> Iterator[tuple[Container, Container, str]]:
     with scratch_database(pg_admin_dsn, "images") as dsn:
         inference_port, gateway_port = free_port(), free_port()
-        common = {"ENVIRONMENT": "test", "DATABASE_URL": dsn, "LOG_LEVEL": "WARNING"}
+        # Both sign their calls to each other with the one service key.
+        common = {
+            "ENVIRONMENT": "test",
+            "DATABASE_URL": dsn,
+            "LOG_LEVEL": "WARNING",
+            "SERVICE_KEY": secrets.token_hex(32),
+        }
         inference = Container(
             "inference",
             inference_port,

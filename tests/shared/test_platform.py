@@ -6,7 +6,6 @@ import logging
 import time
 
 import asyncpg
-import httpx
 import pytest
 from fastapi import APIRouter, FastAPI
 
@@ -17,7 +16,7 @@ from shared.db import create_pool, ping
 from shared.errors import Conflict, ServiceUnavailable
 from shared.logs import JsonFormatter
 from shared.migrations import apply_migrations, migration_files
-from tests.asgi import serve
+from tests.asgi import client_for, serve
 
 
 def _app(readiness_status: str = "up") -> FastAPI:
@@ -49,8 +48,8 @@ def _app(readiness_status: str = "up") -> FastAPI:
 
 
 async def test_unhandled_errors_hide_internals() -> None:
-    transport = httpx.ASGITransport(app=_app(), raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+    # Signed like any caller of an internal service; the crash must not escape the app either.
+    async with client_for(_app(), "http://t") as client:
         answer = await client.get("/boom")
     assert answer.status_code == 500
     assert "secret internals" not in answer.text
