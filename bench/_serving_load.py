@@ -18,7 +18,7 @@ class Load:
     url: str
     connections: int
     seconds: float
-    mode: str = "predict"  # predict | batch | mlflow (see the Lua script)
+    mode: str = "predict"  # predict | predict_id | batch | mlflow (see the Lua script)
     rows: int = 1
     rate: float = 0.0  # 0 = closed loop
     token: str | None = None

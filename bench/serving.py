@@ -5,7 +5,8 @@ version fitted on the demo rows, promotes it through the gateway, serves the sam
 `mlflow models serve`, and measures on loopback, with JWT, Redis-backed limits (raised so they
 never trigger) and prediction logging all on:
 
-- gateway /v1/predict at c=1, 8, 64, and at a fixed arrival rate (paced in the wrk script);
+- gateway /v1/predict at c=1, 8, 64 (at 64 also with a `customer_id` in every body, which the
+  gateway pseudonymises), and at a fixed arrival rate (paced in the wrk script);
 - inference /v1/predict directly at c=8 and 64; `mlflow models serve` at c=64;
 - gateway /v1/predict/batch with 1,000 rows per request;
 - prediction rows written to Postgres against the 2xx answers wrk counted;
@@ -122,6 +123,13 @@ def plan(settings: Settings, bench: stack.Bench, token: str, family: str, peer: 
         Scenario("gw1", family, "gateway /v1/predict", load(predict, 1, token=token), True),
         Scenario("gw8", family, "gateway /v1/predict", load(predict, 8, token=token), True),
         Scenario("gw64", family, "gateway /v1/predict", load(predict, 64, token=token), True),
+        Scenario(
+            "gw64id",
+            family,
+            "gateway /v1/predict + customer_id",
+            load(predict, 64, token=token, mode="predict_id"),
+            True,
+        ),
         Scenario("inf8", family, "inference /v1/predict", load(direct, 8, token=signed), True),
         Scenario("inf64", family, "inference /v1/predict", load(direct, 64, token=signed), True),
         Scenario(

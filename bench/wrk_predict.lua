@@ -2,7 +2,9 @@
 --
 --   wrk -t T -c C -d Ds --timeout 2s -s bench/wrk_predict.lua URL -- MODE ROWS RATE THREADS
 --
--- MODE    predict (gateway and inference /v1/predict), batch (/v1/predict/batch, ROWS rows),
+-- MODE    predict (gateway and inference /v1/predict), predict_id (the same with a
+--         `customer_id`, a different one in each of the 20,000 bodies: the gateway pseudonymises
+--         it), batch (/v1/predict/batch, ROWS rows),
 --         mlflow (`mlflow models serve` /invocations, dataframe_split with ROWS rows)
 -- RATE    0 = closed loop; > 0 = fixed arrival rate in requests/s over all threads
 -- THREADS the -t value, so each thread paces RATE / THREADS
@@ -52,6 +54,17 @@ end
 local function predict_body()
   local idade, renda = customer()
   return string.format('{"idade": %d, "renda_anual": %.2f}', idade, renda)
+end
+
+local function predict_id_body(i)
+  local idade, renda = customer()
+  return string.format(
+    '{"idade": %d, "renda_anual": %.2f, "customer_id": "bench-%d-%d"}',
+    idade,
+    renda,
+    thread_index,
+    i
+  )
 end
 
 local function batch_body(rows)
@@ -105,6 +118,8 @@ function init(args)
     build = function()
       return batch_body(rows)
     end
+  elseif mode == "predict_id" then
+    build = predict_id_body
   elseif mode == "mlflow" then
     build = function()
       return mlflow_body(rows)
@@ -113,7 +128,7 @@ function init(args)
     error("unknown mode " .. mode)
   end
   for i = 1, count do
-    requests[i] = wrk.format(nil, nil, nil, build())
+    requests[i] = wrk.format(nil, nil, nil, build(i))
   end
   if rate > 0 then
     interval_ms = 1000 * threads / rate
