@@ -10,10 +10,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from mlflow import MlflowClient
 
 from ops.devstack import free_port
 from ops.stack import START_ORDER, ServiceStack
+from shared import registry
 from tests.conftest import scratch_database
 from tests.monitoring.receivers import Receiver, receiver
 from tests.stacks import stack_env
@@ -43,7 +43,7 @@ class MonitoredStack:
 def _own_model(
     mlflow_uri: str, source_name: str, source_version: str
 ) -> tuple[str, tuple[str, str]]:
-    client = MlflowClient(mlflow_uri)
+    client = registry.client(mlflow_uri)
     name = f"{source_name}-ops"
     uri = f"models:/{source_name}/{source_version}"
     first = client.copy_model_version(src_model_uri=uri, dst_name=name).version

@@ -14,6 +14,7 @@ import pytest
 from mlflow import MlflowClient
 
 from ops import devstack
+from shared import registry
 from tests.conftest import RUN_ID
 
 ALIAS_API = "/api/2.0/mlflow/registered-models/alias"
@@ -22,7 +23,9 @@ MODEL_API = "/api/2.0/mlflow/registered-models/get"
 
 def two_versions(tracking_uri: str, name: str) -> MlflowClient:
     """A registered model `name` with versions 1 and 2, `production` on version 1."""
-    client = MlflowClient(tracking_uri)
+    # Bound to this server for the registry too: another test may have pointed MLflow's
+    # process-wide registry URI at the suite's server (shared.registry.configure_mlflow).
+    client = registry.client(tracking_uri)
     experiment = client.create_experiment(f"{name}-experiment")
     run = client.create_run(experiment)
     client.create_registered_model(name)
@@ -34,7 +37,7 @@ def two_versions(tracking_uri: str, name: str) -> MlflowClient:
 
 def production(tracking_uri: str, name: str) -> str:
     """The version `production` points at, read with the services' credentials."""
-    return MlflowClient(tracking_uri).get_model_version_by_alias(name, "production").version
+    return registry.client(tracking_uri).get_model_version_by_alias(name, "production").version
 
 
 def move_alias(tracking_uri: str, name: str, auth: tuple[str, str] | None) -> httpx.Response:
