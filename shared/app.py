@@ -198,7 +198,7 @@ async def postgres_readiness(request: Request) -> dict[str, dict[str, Any]]:
     return {"postgres": await ping(request.app.state.pool)}
 
 
-def health_router(readiness: ReadinessCheck, drain: Drain | None = None) -> APIRouter:
+def health_router(readiness: ReadinessCheck, drain: Drain) -> APIRouter:
     """`/health/live` (the process answers) and `/health/ready` (dependencies are usable; 503
     `draining` once shutdown has begun, so a load balancer stops sending)."""
     router = APIRouter(prefix="/health", tags=["operations"])
@@ -215,7 +215,7 @@ def health_router(readiness: ReadinessCheck, drain: Drain | None = None) -> APIR
         responses={503: {"description": "Some dependency is not ready"}},
     )
     async def ready(request: Request) -> JSONResponse:
-        if drain is not None and drain.draining:
+        if drain.draining:
             return JSONResponse({"status": "draining", "checks": {}}, status_code=503)
         checks = await readiness(request)
         # Checks marked critical=False are reported but do not make the service unready.

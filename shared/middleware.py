@@ -40,10 +40,10 @@ class EdgeMiddleware:
         max_bytes: int,
         streaming_prefixes: Sequence[str] = (),
         guard: ServiceGuard | None = None,
-        drain: Drain | None = None,
+        drain: Drain,
     ) -> None:
         self.app = app
-        self.drain = drain or Drain()
+        self.drain = drain
         self.max_bytes = max_bytes
         self.streaming_prefixes = tuple(streaming_prefixes)
         self.guard = guard
